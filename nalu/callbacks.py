@@ -1,0 +1,72 @@
+"""Keras callbacks that drive the units' training schedules."""
+
+import keras
+import numpy as np
+
+from nalu.regularizers import ScheduledRegularizer
+
+
+def scheduled_regularizers(model):
+    """Every `ScheduledRegularizer` held by a layer (or nested layer/cell) of `model`."""
+    found = []
+    for layer in model._flatten_layers(include_self=False, recursive=True):
+        for value in vars(layer).values():
+            if isinstance(value, ScheduledRegularizer) and value not in found:
+                found.append(value)
+    return found
+
+
+class RegularizerSchedule(keras.callbacks.Callback):
+    """Tells every scheduled regularizer the current optimizer step before each batch."""
+
+    def on_train_batch_begin(self, batch, logs=None):
+        step = int(self.model.optimizer.iterations.numpy())
+        for regularizer in scheduled_regularizers(self.model):
+            regularizer.set_step(step)
+
+
+class ReinitializeOnStagnation(keras.callbacks.Callback):
+    """iNALU's restart: re-draw every weight when the loss has stopped improving.
+
+    After each epoch, if `monitor` has not improved by `min_delta` relative to its best
+    value within `patience` epochs and is still above `threshold`, every layer's weights
+    are re-initialised from their initializers and the optimizer's state is reset.
+
+    Reference: Schloer, Ring, Hotho, "iNALU", arXiv 2003.07629, section 3.
+    """
+
+    def __init__(self, monitor="loss", patience=10, min_delta=1e-3, threshold=0.0):
+        super().__init__()
+        self.monitor = monitor
+        self.patience = int(patience)
+        self.min_delta = float(min_delta)
+        self.threshold = float(threshold)
+        self.reinitializations = 0
+        self._history = []
+
+    def on_epoch_end(self, epoch, logs=None):
+        value = (logs or {}).get(self.monitor)
+        if value is None:
+            return
+        self._history.append(float(value))
+        if len(self._history) <= self.patience or value <= self.threshold:
+            return
+        best_before = min(self._history[: -self.patience])
+        best_recent = min(self._history[-self.patience :])
+        if not np.isfinite(best_recent) or best_recent > best_before * (1.0 - self.min_delta):
+            self.reinitialize()
+
+    def reinitialize(self):
+        """Re-draw every trainable weight and reset the optimizer's moments."""
+        for layer in self.model._flatten_layers(include_self=False, recursive=True):
+            for name, value in vars(layer).items():
+                if name.endswith("_initializer") and callable(value):
+                    weight_name = name[: -len("_initializer")]
+                    for weight in layer.trainable_weights:
+                        if weight.path.split("/")[-1].startswith(weight_name):
+                            weight.assign(value(weight.shape, dtype=weight.dtype))
+        for variable in self.model.optimizer.variables:
+            if variable is not self.model.optimizer.iterations:
+                variable.assign(keras.ops.zeros_like(variable))
+        self.reinitializations += 1
+        self._history = []

@@ -1,0 +1,119 @@
+"""iNALU: the improved NALU of Schloer, Ring and Hotho (2020)."""
+
+import keras
+from keras import ops
+
+from nalu._validation import check_non_negative, check_positive
+from nalu.base import TINY, ArithmeticUnit, nac_weight
+from nalu.cell import UnitCell
+from nalu.registry import register_cell, register_unit
+
+
+@register_unit("inalu")
+@keras.saving.register_keras_serializable(package="nalu")
+class INALU(ArithmeticUnit):
+    """Improved NALU: separate paths, input-independent gate, sign retrieval.
+
+        W_a = tanh(W_hat_a) * sigmoid(M_hat_a),  W_m likewise
+        a = x @ W_a
+        m = exp(min(log(max(|x|, eps)) @ W_m, max_exponent))
+        s = clip(prod_i (sign(x_i) * |W_m,ij| + 1 - |W_m,ij|), -1, 1)
+        g = sigmoid(gate)                                  # shape (units,)
+        y = g * a + (1 - g) * m * s
+
+    Args:
+        units: number of outputs.
+        w_hat_initializer, m_hat_initializer, gate_initializer: initializers
+            (paper: N(0.88, 0.2), N(0.5, 0.2), N(0, 0.2)); the multiplicative path uses
+            the same initializers.
+        w_hat_regularizer, m_hat_regularizer, gate_regularizer: optional regularizers
+            (paper: `nalu.DiscretizationRegularizer` on W_hat and M_hat, switched on late).
+        w_hat_constraint, m_hat_constraint, gate_constraint: optional constraints.
+        eps: lower bound of `|x|` inside the log (default 1e-7).
+        max_exponent: upper bound of the exponent (paper's omega, default 20).
+        copy_seeds: optional list of seeds; see `nalu.base`.
+
+    Input shape: `(..., features)`. Output shape: `(..., units)`.
+    Reference: Schloer, Ring, Hotho, "iNALU: Improved Neural Arithmetic Logic Unit",
+    arXiv 2003.07629.
+
+    Example:
+        >>> layer = nalu.INALU(1)  # can multiply negative inputs, unlike NALU
+    """
+
+    def __init__(
+        self,
+        units,
+        w_hat_initializer=None,
+        m_hat_initializer=None,
+        gate_initializer=None,
+        w_hat_regularizer=None,
+        m_hat_regularizer=None,
+        gate_regularizer=None,
+        w_hat_constraint=None,
+        m_hat_constraint=None,
+        gate_constraint=None,
+        eps=1e-7,
+        max_exponent=20.0,
+        copy_seeds=None,
+        **kwargs,
+    ):
+        super().__init__(units, copy_seeds=copy_seeds, **kwargs)
+        normal = keras.initializers.RandomNormal
+        self.w_hat_initializer = keras.initializers.get(w_hat_initializer or normal(0.88, 0.2))
+        self.m_hat_initializer = keras.initializers.get(m_hat_initializer or normal(0.5, 0.2))
+        self.gate_initializer = keras.initializers.get(gate_initializer or normal(0.0, 0.2))
+        self.w_hat_regularizer = keras.regularizers.get(w_hat_regularizer)
+        self.m_hat_regularizer = keras.regularizers.get(m_hat_regularizer)
+        self.gate_regularizer = keras.regularizers.get(gate_regularizer)
+        self.w_hat_constraint = keras.constraints.get(w_hat_constraint)
+        self.m_hat_constraint = keras.constraints.get(m_hat_constraint)
+        self.gate_constraint = keras.constraints.get(gate_constraint)
+        self.eps = check_non_negative("eps", eps)
+        self.max_exponent = check_positive("max_exponent", max_exponent)
+
+    def build(self, input_shape):
+        shape = (input_shape[-1], self.units)
+        for path in ("additive", "multiplicative"):
+            for name in ("w_hat", "m_hat"):
+                weight = self.add_unit_weight(
+                    f"{name}_{path}", shape, getattr(self, f"{name}_initializer"),
+                    getattr(self, f"{name}_regularizer"), getattr(self, f"{name}_constraint"),
+                )
+                setattr(self, f"{name}_{path}", weight)
+        self.gate = self.add_unit_weight(
+            "gate", (1, self.units), self.gate_initializer, self.gate_regularizer,
+            self.gate_constraint,
+        )
+
+    def weight_matrix(self):
+        """The additive path's effective weight `W_a`."""
+        return nac_weight(self.w_hat_additive, self.m_hat_additive)
+
+    def multiplicative_weight_matrix(self):
+        """The multiplicative path's effective weight `W_m`."""
+        return nac_weight(self.w_hat_multiplicative, self.m_hat_multiplicative)
+
+    def call(self, inputs):
+        multiplicative_weight = self.multiplicative_weight_matrix()
+        additive = ops.matmul(inputs, self.weight_matrix())  # (..., units)
+        log_inputs = ops.log(ops.maximum(ops.abs(inputs), max(self.eps, TINY)))
+        exponent = ops.matmul(log_inputs, multiplicative_weight)
+        magnitude = ops.exp(ops.minimum(exponent, self.max_exponent))  # (..., units)
+        weight_size = ops.expand_dims(ops.abs(multiplicative_weight), -3)
+        # (..., batch, features, 1) with (..., 1, features, units) -> (..., batch, units)
+        sign_terms = ops.expand_dims(ops.sign(inputs), -1) * weight_size + 1.0 - weight_size
+        sign = ops.clip(ops.prod(sign_terms, axis=-2), -1.0, 1.0)
+        gate = ops.sigmoid(self.gate)  # (..., 1, units)
+        return gate * additive + (1.0 - gate) * magnitude * sign
+
+    def get_config(self):
+        return {**super().get_config(), "eps": self.eps, "max_exponent": self.max_exponent}
+
+
+@register_cell("inalu")
+@keras.saving.register_keras_serializable(package="nalu")
+class INALUCell(UnitCell):
+    """Recurrent iNALU: `h_t = INALU(concat(h_{t-1}, x_t))`."""
+
+    unit_class = INALU
