@@ -4,7 +4,7 @@
 serialization and fills `nalu.UNITS` / `nalu.CELLS`, the registries every tool reads.
 """
 
-from nalu.callbacks import ReinitializeOnStagnation, RegularizerSchedule
+from nalu.callbacks import RegularizerSchedule, ReinitializeOnStagnation
 from nalu.cell import UnitCell
 from nalu.constraints import Clip
 from nalu.inalu import INALU, INALUCell

@@ -26,13 +26,16 @@ def _unit_arguments(unit_class):
 class UnitCell(keras.layers.Layer):
     """Recurrent cell applying a unit to the previous state and the current input.
 
-    `h_t = unit(concat(h_{t-1}, x_t))`, with `h_0 = 0`. Wrap it in `keras.layers.RNN`; the
+    `h_t = unit(concat(h_{t-1}, x_t))`, with `h_0` constant (0 or 1). Wrap it in `keras.layers.RNN`; the
     cell has no length of its own, so a model trained on 10 steps runs on 1000 unchanged.
     A subclass sets `unit_class`; every constructor argument of that unit is accepted and
     passed to it (e.g. `NACCell(2, w_hat_initializer="zeros")`).
 
     Args:
         units: size of the state and of the output.
+        initial_state_value: the value of every entry of `h_0` (default: the class's
+            `default_initial_state`, 0 for additive units, 1 for multiplicative ones, whose
+            running product must start at the multiplicative identity).
         **kwargs: the unit's own arguments, then base `Layer` arguments.
 
     Input shape: `(batch, features)` per step (`(batch, time, features)` under `RNN`).
@@ -41,11 +44,15 @@ class UnitCell(keras.layers.Layer):
     """
 
     unit_class = None
+    default_initial_state = 0.0
 
-    def __init__(self, units, **kwargs):
+    def __init__(self, units, initial_state_value=None, **kwargs):
         names = _unit_arguments(self.unit_class)
         unit_kwargs = {name: kwargs.pop(name) for name in list(kwargs) if name in names}
         super().__init__(**kwargs)
+        if initial_state_value is None:
+            initial_state_value = self.default_initial_state
+        self.initial_state_value = float(initial_state_value)
         self.unit = self.unit_class(units, name="unit", **unit_kwargs)
         self.units = self.unit.units
         self.state_size = self.units
@@ -61,10 +68,16 @@ class UnitCell(keras.layers.Layer):
         return state, [state]
 
     def get_initial_state(self, batch_size=None):
-        return [ops.zeros((batch_size, self.units), dtype=self.compute_dtype)]
+        shape = (batch_size, self.units)
+        return [ops.full(shape, self.initial_state_value, dtype=self.compute_dtype)]
 
     def get_config(self):
         names = _unit_arguments(self.unit_class)
         unit_config = self.unit.get_config()
         own = {name: unit_config[name] for name in names if name in unit_config}
-        return {**super().get_config(), "units": self.units, **own}
+        return {
+            **super().get_config(),
+            "units": self.units,
+            "initial_state_value": self.initial_state_value,
+            **own,
+        }

@@ -102,7 +102,7 @@ class INALU(ArithmeticUnit):
         magnitude = ops.exp(ops.minimum(exponent, self.max_exponent))  # (..., units)
         weight_size = ops.expand_dims(ops.abs(multiplicative_weight), -3)
         # (..., batch, features, 1) with (..., 1, features, units) -> (..., batch, units)
-        sign_terms = ops.expand_dims(ops.sign(inputs), -1) * weight_size + 1.0 - weight_size
+        sign_terms = ops.expand_dims(ops.sign(inputs), -1) * weight_size + (1.0 - weight_size)
         sign = ops.clip(ops.prod(sign_terms, axis=-2), -1.0, 1.0)
         gate = ops.sigmoid(self.gate)  # (..., 1, units)
         return gate * additive + (1.0 - gate) * magnitude * sign

@@ -18,8 +18,8 @@ class NMU(ArithmeticUnit):
         y_j = prod_i (W_ij * x_i + 1 - W_ij),   W clipped to [0, 1]
 
     A weight of 1 takes the input into the product, a weight of 0 contributes a factor 1.
-    The product is formed as `sign * exp(min(sum log|term|, max_exponent))`, which equals
-    it to float rounding and stays finite (outputs and gradients) for any finite input.
+    The product is exact; where its magnitude would pass `exp(max_exponent)` the output is
+    `sign * exp(max_exponent)` instead, so outputs and gradients stay finite for any input.
 
     Args:
         units: number of outputs.
@@ -70,10 +70,14 @@ class NMU(ArithmeticUnit):
     def call(self, inputs):
         weight = ops.expand_dims(self.kernel, -3)  # (..., 1, features, units)
         # (..., batch, features, 1) * (..., 1, features, units) -> (..., batch, features, units)
-        terms = ops.expand_dims(inputs, -1) * weight + 1.0 - weight
-        log_magnitude = ops.sum(safe_log_abs(terms, 0.0), axis=-2)
-        sign = ops.prod(ops.sign(terms), axis=-2)
-        return sign * ops.exp(ops.minimum(log_magnitude, self.max_exponent))
+        terms = ops.expand_dims(inputs, -1) * weight + (1.0 - weight)
+        log_magnitude = ops.sum(safe_log_abs(terms, 0.0), axis=-2, keepdims=True)
+        overflow = log_magnitude > self.max_exponent  # (..., batch, 1, units)
+        # the exact product where it fits; where it would overflow, sign * exp(max_exponent).
+        # Overflowing rows multiply ones instead, so no inf reaches any gradient.
+        exact = ops.prod(ops.where(overflow, 1.0, terms), axis=-2)
+        bounded = ops.prod(ops.sign(terms), axis=-2) * ops.exp(self.max_exponent)
+        return ops.where(ops.squeeze(overflow, -2), bounded, exact)
 
     def get_config(self):
         return {**super().get_config(), "max_exponent": self.max_exponent}
@@ -85,3 +89,4 @@ class NMUCell(UnitCell):
     """Recurrent NMU: `h_t = NMU(concat(h_{t-1}, x_t))`; solved, a running product."""
 
     unit_class = NMU
+    default_initial_state = 1.0

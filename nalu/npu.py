@@ -122,3 +122,4 @@ class NPUCell(UnitCell):
     """Recurrent NPU: `h_t = NPU(concat(h_{t-1}, x_t))`."""
 
     unit_class = NPU
+    default_initial_state = 1.0

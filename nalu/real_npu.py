@@ -97,3 +97,4 @@ class RealNPUCell(UnitCell):
     """Recurrent RealNPU: `h_t = RealNPU(concat(h_{t-1}, x_t))`."""
 
     unit_class = RealNPU
+    default_initial_state = 1.0

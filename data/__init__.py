@@ -1,0 +1,1 @@
+"""Input pipelines: MNIST digit sources, digit-sequence datasets, arithmetic generators."""

@@ -1,0 +1,1 @@
+"""Arithmetic function learning (filled in by the arithmetic benchmark)."""

@@ -1,0 +1,168 @@
+"""MNIST sequence tasks: a CNN reads one digit per step, a recurrent core accumulates.
+
+Trask et al. (2018), section 4.2: digit counting and digit addition, trained on 10 digits
+and scored on 100 and 1000; Madsen & Johansen (2020): the sequential product of digits 1-9,
+trained on 2 and scored on 1 to 20.
+"""
+
+import dataclasses
+import time
+from collections.abc import Callable
+
+import keras
+import numpy as np
+from keras import ops
+
+from data.digits import load_digits
+from data.sequences import images_as_floats, training_dataset
+from tasks import models
+from tasks.evaluation import score_lengths
+from tasks.progress import say
+from tasks.registry import register_task
+from tasks.training import fit_with_checkpoints
+
+
+def build_encoder(encoding_size):
+    """The stable-nalu digit encoder: conv(20,5) pool conv(50,5) pool dense(500) dense(out)."""
+    return keras.Sequential(
+        [
+            keras.Input((28, 28, 1)),
+            keras.layers.Conv2D(20, 5, activation="relu"),
+            keras.layers.MaxPooling2D(),
+            keras.layers.Conv2D(50, 5, activation="relu"),
+            keras.layers.MaxPooling2D(),
+            keras.layers.Flatten(),
+            keras.layers.Dense(500, activation="relu"),
+            keras.layers.Dense(encoding_size),
+        ],
+        name="encoder",
+    )
+
+
+def build_model(task, core, head, hidden):
+    """images (batch, time, 28, 28, 1) -> encoder per step -> core -> head (batch, outputs)."""
+    images = keras.Input((None, 28, 28, 1), name="images")
+    encoded = keras.layers.TimeDistributed(build_encoder(task.encoding_size), name="encode")(images)
+    state = models.build_core(core, hidden)(encoded)
+    outputs = models.build_head(head, task.outputs)(state)
+    return keras.Model(images, outputs, name=f"{task.name}_{core}_{head}")
+
+
+def _sum(labels):
+    return ops.sum(ops.cast(labels, "float32"), axis=1, keepdims=True)
+
+
+def _count(labels):
+    return ops.sum(ops.one_hot(labels, 10), axis=1)
+
+
+def _product(labels):
+    return ops.prod(ops.cast(labels, "float32"), axis=1, keepdims=True)
+
+
+@dataclasses.dataclass(frozen=True)
+class MnistTask:
+    """A digit-sequence task: which digits, what target, how long, and the defaults."""
+
+    name: str
+    target: Callable
+    outputs: int
+    encoding_size: int
+    classes: tuple = tuple(range(10))
+    train_length: int = 10
+    eval_lengths: tuple = (10, 100, 1000)
+    steps: int = 2000
+    batch_size: int = 32
+    learning_rate: float = 1e-3
+    core: str = "nac"
+    head: str = "linear"
+    description: str = ""
+
+    @property
+    def defaults(self):
+        return {
+            "length": self.train_length,
+            "eval_lengths": list(self.eval_lengths),
+            "steps": self.steps,
+            "batch_size": self.batch_size,
+            "lr": self.learning_rate,
+            "core": self.core,
+            "head": self.head,
+            "eval_sequences": 1000,
+        }
+
+    def hidden_size(self, config):
+        if config.hidden is not None:
+            return config.hidden
+        return self.encoding_size if models.is_unit_core(config.core) else 64
+
+    def targets(self, labels):
+        """Targets (n, outputs) float32 for label sequences (n, length)."""
+        return np.asarray(self.target(np.asarray(labels)), dtype="float32")
+
+    def score(self, predictions, targets):
+        """MAE, and the share of sequences whose rounded prediction is exactly right."""
+        exact = np.all(np.round(predictions) == targets, axis=1)
+        return {
+            "mae": float(np.mean(np.abs(predictions - targets))),
+            "accuracy": float(np.mean(exact)),
+        }
+
+    def check(self, config):
+        models.build_core(config.core, 1)  # raises a UsageError for an unknown core
+        models.build_head(config.head, 1)
+
+    def load_digits(self, config):
+        return load_digits(config.digits).restrict(list(self.classes))
+
+    def make_model(self, config):
+        model = build_model(self, config.core, config.head, self.hidden_size(config))
+        model.compile(keras.optimizers.Adam(config.lr), "mse", jit_compile=False)
+        return model
+
+    def run(self, config, folder):
+        """Train (or resume) in `folder`, evaluate at every length; return the results."""
+        digits = self.load_digits(config)
+        say(f"digits: {digits.describe()}", config.quiet)
+
+        def batches(start_step, steps):
+            return training_dataset(
+                digits.train_images, digits.train_labels, config.length, config.batch_size,
+                config.seed, start_step=start_step, steps=steps,
+            ).map(lambda images, labels: (images, self.target(labels)))
+
+        started = time.perf_counter()
+        model, history = fit_with_checkpoints(self, config, folder, batches)
+        train_seconds = time.perf_counter() - started
+        metrics = score_lengths(
+            model, images_as_floats(digits.test_images), digits.test_labels, self,
+            config.eval_lengths, config.eval_sequences, config.seed, quiet=config.quiet,
+        )
+        return model, {
+            "task": self.name,
+            "core": config.core,
+            "head": config.head,
+            "train_length": config.length,
+            "seed": config.seed,
+            "digits": digits.describe(),
+            "steps": history["steps"],
+            "train_seconds": train_seconds,
+            "final_loss": history["loss"],
+            "diverged_at_step": history["diverged_at_step"],
+            "metrics": metrics,
+        }
+
+
+register_task(MnistTask(
+    "mnist_sum", _sum, outputs=1, encoding_size=10,
+    description="sum of the digits in the sequence (Trask et al. 2018, 4.2)",
+))
+register_task(MnistTask(
+    "mnist_count", _count, outputs=10, encoding_size=10,
+    description="count of each digit class in the sequence (Trask et al. 2018, 4.2)",
+))
+register_task(MnistTask(
+    "mnist_prod", _product, outputs=1, encoding_size=1, classes=tuple(range(1, 10)),
+    train_length=2, eval_lengths=tuple(range(1, 21)), core="nmu",
+    description="product of digits 1-9, trained on 2 (Madsen & Johansen 2020)",
+))

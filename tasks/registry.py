@@ -1,0 +1,19 @@
+"""The task registry: a task registered here is a `--task` choice of train.py and sweep.py."""
+
+from data.errors import UsageError
+
+TASKS = {}
+
+
+def register_task(task):
+    """Register a task object (anything with `name`, `defaults` and `run(config)`)."""
+    if task.name in TASKS:
+        raise ValueError(f"task {task.name!r} is registered twice")
+    TASKS[task.name] = task
+    return task
+
+
+def get_task(name):
+    if name not in TASKS:
+        raise UsageError(f"--task {name}: unknown task; choose from {', '.join(sorted(TASKS))}")
+    return TASKS[name]

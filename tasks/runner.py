@@ -1,0 +1,56 @@
+"""`run(config)`: one training run from a config to a run folder with its results."""
+
+import dataclasses
+from pathlib import Path
+
+from data.errors import UsageError
+from tasks.registry import get_task
+from tasks.runs import new_run_folder, read_json, write_json
+
+
+def default_run_name(config):
+    parts = [config.task, config.op, config.core, config.head, f"len{config.length}",
+             f"seed{config.seed}"]
+    return "-".join(str(part) for part in parts if part is not None)
+
+
+def prepare(config):
+    """Resolve the config against its task's defaults (or the resumed run's config)."""
+    if config.resume:
+        folder = Path(config.resume)
+        if not (folder / "config.json").exists():
+            raise UsageError(f"--resume {config.resume}: not a run folder (no config.json)")
+        saved = read_json(folder / "config.json", f"--resume {config.resume}")
+        names = {field.name for field in dataclasses.fields(type(config))}
+        config = type(config)(**{
+            **{key: value for key, value in saved.items() if key in names},
+            "resume": str(folder), "quiet": config.quiet,
+        })
+    task = get_task(config.task)
+    config = config.resolved(task.defaults)
+    task.check(config)
+    return task, config
+
+
+def run(config):
+    """Train and evaluate one run; returns (folder, results). Writes config, model, results."""
+
+    task, config = prepare(config)
+    if config.resume:
+        folder = Path(config.resume)
+    else:
+        folder = new_run_folder(config.out, config.name or default_run_name(config))
+        write_json(folder / "config.json", config.to_json())
+    model, results = task.run(config, folder)
+    if model is not None:
+        model.save(folder / "model.keras")
+    write_json(folder / "results.json", results)
+    return folder, results
+
+
+def metrics_table(results):
+    """A Markdown table of the metrics per evaluation length."""
+    rows = ["| length | MAE | accuracy |", "|---:|---:|---:|"]
+    for length, metric in results["metrics"].items():
+        rows.append(f"| {length} | {metric['mae']:.4g} | {metric['accuracy']:.3f} |")
+    return "\n".join(rows)

@@ -1,0 +1,46 @@
+"""Scheduled regularizers: value, warm-up schedule, the callback, per-copy reduction."""
+
+import keras
+import numpy as np
+import pytest
+
+import nalu
+
+
+def test_sparsity_schedule_at_known_steps():
+    """lambda_t ramps linearly from start_step to end_step and stays at strength after."""
+    regularizer = nalu.SparsityRegularizer(strength=2.0, start_step=100, end_step=300)
+    weight = np.full((2, 2), 0.5, dtype="float32")  # penalty 0.5 everywhere
+    for step, expected in [(0, 0.0), (100, 0.0), (200, 0.5), (300, 1.0), (10_000, 1.0)]:
+        regularizer.set_step(step)
+        np.testing.assert_allclose(float(regularizer(weight)), expected, rtol=1e-6)
+
+
+def test_discretization_penalty_value():
+    """iNALU's penalty is mean(max(threshold - |v|, 0))."""
+    regularizer = nalu.DiscretizationRegularizer(strength=1.0, threshold=20.0)
+    weight = np.array([[0.0, 25.0], [-10.0, 19.0]], dtype="float32")
+    np.testing.assert_allclose(float(regularizer(weight)), (20 + 0 + 10 + 1) / 4, rtol=1e-6)
+
+
+def test_penalty_is_summed_over_copies():
+    """A weight with a copies axis is penalised per copy and summed."""
+    regularizer = nalu.SparsityRegularizer(strength=1.0)
+    single = np.full((2, 2), 0.25, dtype="float32")
+    np.testing.assert_allclose(float(regularizer(np.stack([single] * 3))), 3 * 0.25, rtol=1e-6)
+
+
+def test_schedule_callback_follows_the_optimizer_step():
+    """RegularizerSchedule gives the regularizer the step of the optimizer during fit."""
+    regularizer = nalu.SparsityRegularizer(1.0, start_step=0, end_step=1000)
+    model = keras.Sequential([keras.Input((2,)), nalu.NAU(1, kernel_regularizer=regularizer)])
+    model.compile("adam", "mse")
+    model.fit(np.ones((32, 2)), np.ones((32, 1)), batch_size=4, epochs=1, verbose=0,
+              callbacks=[nalu.RegularizerSchedule()])
+    assert float(regularizer.step.numpy()) == 7.0  # the 8th batch starts at step 7
+
+
+def test_negative_strength_is_rejected():
+    """A negative strength raises a ValueError naming it."""
+    with pytest.raises(ValueError, match="strength=-1"):
+        nalu.SparsityRegularizer(-1)
