@@ -33,6 +33,8 @@ class NAU(ArithmeticUnit):
         >>> layer = nalu.NAU(1, kernel_regularizer=nalu.SparsityRegularizer(0.01, 1000, 5000))
     """
 
+    paper_sparsity_strength = 0.01  # lambda_hat of the sparsity regularizer
+
     def __init__(
         self,
         units,

@@ -37,6 +37,9 @@ class NMU(ArithmeticUnit):
         >>> layer = nalu.NMU(1)  # learns a * b, also for negative a, b
     """
 
+    paper_sparsity_strength = 10.0  # lambda_hat of the sparsity regularizer
+    arithmetic_first_layer = "nau"  # the paper's pairing: NAU computes a and b, NMU a * b
+
     def __init__(
         self,
         units,

@@ -1,1 +1,249 @@
-"""Arithmetic function learning (filled in by the arithmetic benchmark)."""
+"""Arithmetic function learning: `arith_static` and `arith_running`, scored over seeds.
+
+All seeds of one configuration train together as one computation (see `arith_models`).
+A seed SUCCEEDS when its extrapolation MSE is below the MSE of the exact solution with every
+weight perturbed by `epsilon` (Madsen & Johansen 2020); its "solved at" step is the first
+evaluation at which that holds; its sparsity error is `max_w min(|w|, |1 - |w||)`.
+"""
+
+import dataclasses
+import time
+
+import keras
+import numpy as np
+
+import nalu
+from data.arithmetic import OPERATIONS, ArithmeticData
+from data.errors import UsageError
+from tasks.arith_models import ArithmeticModel, check_model, describe, model_names
+from tasks.progress import bar
+from tasks.registry import register_task
+
+
+@dataclasses.dataclass(frozen=True)
+class ArithmeticSettings:
+    """How a configuration is trained and scored."""
+
+    steps: int = 60000
+    batch_size: int = 128
+    learning_rate: float = 0.1
+    final_learning_rate_ratio: float = 1e-3  # the rate decays exponentially to lr * this
+    train_length: int = 10  # running form only
+    eval_length: int = 1000  # running form only
+    eval_every: int = 1000
+    eval_samples: int = 1000  # per seed (static); running uses eval_samples // 10
+    pool_size: int = 4096  # training samples drawn once per seed, cycled through
+    epsilon: float = 1e-5
+    regularizer_start: float = 0.3  # fraction of the steps where the sparsity ramp starts
+    regularizer_end: float = 0.6
+
+
+def regularizer_options(settings):
+    """Constructor arguments giving a unit its paper sparsity regularizer, ramped in."""
+
+    def options(unit_class):
+        strength = getattr(unit_class, "paper_sparsity_strength", None)
+        if strength is None:
+            return {}
+        start = int(settings.regularizer_start * settings.steps)
+        end = int(settings.regularizer_end * settings.steps)
+        return {"kernel_regularizer": nalu.SparsityRegularizer(strength, start, end)}
+
+    return options
+
+
+def _per_copy_mse(predictions, targets):
+    return keras.ops.mean(keras.ops.square(predictions - targets), axis=(1, 2))
+
+
+def train_copies(data, settings, model_name, seeds, quiet=True):
+    """Train one model per seed, all at once; return a list of per-seed result dicts."""
+    import tensorflow as tf
+
+    seeds = [int(seed) for seed in seeds]
+    running = data.form == "running"
+    train_length = settings.train_length if running else None
+    eval_length = settings.eval_length if running else None
+    eval_samples = max(settings.eval_samples // 10, 10) if running else settings.eval_samples
+    eval_range = data.interpolation if running else data.extrapolation
+
+    masks = [data.masks(seed) for seed in seeds]
+    rngs = [np.random.default_rng([seed, 0xDA7A]) for seed in seeds]
+    pool = [data.draw(rng, settings.pool_size, data.interpolation, train_length) for rng in rngs]
+    interpolation = [data.draw(rng, eval_samples, data.interpolation, train_length)
+                     for rng in rngs]
+    extrapolation = [data.draw(rng, eval_samples, eval_range, eval_length) for rng in rngs]
+    thresholds = np.array([
+        np.mean((data.perturbed_targets(inputs, mask, settings.epsilon)
+                 - data.targets(inputs, mask)) ** 2)
+        for inputs, mask in zip(extrapolation, masks, strict=True)
+    ])
+
+    def stacked(inputs_list):
+        inputs = np.stack(inputs_list)
+        targets = np.stack([data.targets(x, m) for x, m in zip(inputs_list, masks, strict=True)])
+        return tf.constant(inputs), tf.constant(targets)
+
+    pool_inputs, pool_targets = stacked(pool)
+    interpolation_set, extrapolation_set = stacked(interpolation), stacked(extrapolation)
+    del pool, interpolation, extrapolation
+
+    keras.utils.set_random_seed(seeds[0])
+    model = ArithmeticModel(model_name, data.form, seeds, regularizer_options(settings))
+    model(pool_inputs[:, :2])  # build
+    weights = model.trainable_weights
+    schedule = keras.optimizers.schedules.ExponentialDecay(
+        settings.learning_rate, settings.steps, settings.final_learning_rate_ratio
+    )
+    optimizer = keras.optimizers.Adam(schedule)
+    optimizer.build(weights)
+    regularizers = [value for layer in model.layers
+                    for value in vars(getattr(layer, "unit", layer)).values()
+                    if isinstance(value, nalu.ScheduledRegularizer)]
+
+    def train_step(step):
+        for regularizer in regularizers:
+            regularizer.step.assign(tf.cast(step, "float32"))
+        positions = (step * settings.batch_size + tf.range(settings.batch_size)) % (
+            settings.pool_size)
+        inputs = tf.gather(pool_inputs, positions, axis=1)
+        targets = tf.gather(pool_targets, positions, axis=1)
+        with tf.GradientTape() as tape:
+            errors = _per_copy_mse(model(inputs), targets)
+            # copies' losses are summed, so no copy's gradient depends on another's
+            loss = tf.reduce_sum(tf.where(tf.math.is_finite(errors), errors, 0.0))
+            loss += tf.add_n([tf.zeros(())] + model.losses)
+        gradients = tape.gradient(loss, weights)
+        gradients = [tf.where(tf.math.is_finite(g), g, tf.zeros_like(g)) for g in gradients]
+        optimizer.apply_gradients(zip(gradients, weights, strict=True))
+
+    @tf.function
+    def train_steps(first, count):
+        for step in tf.range(first, first + count):
+            train_step(step)
+
+    @tf.function
+    def evaluate(inputs, targets):
+        return _per_copy_mse(model(inputs), targets)
+
+    initial_extrapolation = evaluate(*extrapolation_set).numpy()
+    solved_at = [None] * len(seeds)
+    progress = bar(settings.steps, f"{describe(model_name)} {data.op}", quiet, unit="step")
+    started = time.perf_counter()
+    for first in range(0, settings.steps, settings.eval_every):
+        count = min(settings.eval_every, settings.steps - first)
+        train_steps(tf.constant(first), tf.constant(count))
+        errors = evaluate(*extrapolation_set).numpy()
+        for copy, error in enumerate(errors):
+            if solved_at[copy] is None and error < thresholds[copy]:
+                solved_at[copy] = first + count
+        progress.update(count)
+    progress.close()
+    seconds = time.perf_counter() - started
+    interpolation_mse = evaluate(*interpolation_set).numpy()
+    extrapolation_mse = evaluate(*extrapolation_set).numpy()
+    sparsity = sparsity_errors(model, len(seeds))
+    results = []
+    for copy, seed in enumerate(seeds):
+        extrapolation_error = float(extrapolation_mse[copy])
+        finite = np.isfinite(extrapolation_error)
+        results.append({
+            "seed": seed,
+            "interpolation_mse": float(interpolation_mse[copy]),
+            "extrapolation_mse": extrapolation_error,
+            "normalized_error": float(
+                100 * np.sqrt(extrapolation_error / initial_extrapolation[copy])
+            ) if finite else None,
+            "threshold_mse": float(thresholds[copy]),
+            "success": bool(finite and extrapolation_error < thresholds[copy]),
+            "solved_at": solved_at[copy],
+            "sparsity_error": sparsity[copy],
+            "train_seconds": seconds,
+        })
+    return results
+
+
+def sparsity_errors(model, copies):
+    """Per copy: max over the unit weights of min(|w|, |1 - |w||) (None for baselines)."""
+    matrices = model.weight_matrices()
+    if not matrices:
+        return [None] * copies
+    worst = np.zeros(copies)
+    for matrix in matrices:
+        magnitude = np.abs(np.asarray(matrix)).reshape(copies, -1)
+        worst = np.maximum(worst, np.minimum(magnitude, np.abs(1 - magnitude)).max(axis=1))
+    return [float(value) for value in worst]
+
+
+@dataclasses.dataclass(frozen=True)
+class ArithmeticTask:
+    """`arith_static` / `arith_running`, runnable through train.py like every task."""
+
+    name: str
+    form: str
+    input_size: int
+    description: str = ""
+
+    @property
+    def defaults(self):
+        settings = ArithmeticSettings()
+        return {
+            "length": settings.train_length if self.form == "running" else 1,
+            "eval_lengths": [settings.eval_length] if self.form == "running" else [],
+            "steps": settings.steps,
+            "batch_size": settings.batch_size,
+            "lr": settings.learning_rate,
+            "core": "nac",
+            "head": None,
+            "op": "add",
+        }
+
+    def data(self, op, **ranges):
+        return ArithmeticData(op=op, form=self.form, input_size=self.input_size, **ranges)
+
+    def settings(self, config):
+        settings = ArithmeticSettings(steps=config.steps, batch_size=config.batch_size,
+                                      learning_rate=config.lr)
+        if self.form == "running":
+            settings = dataclasses.replace(
+                settings, train_length=config.length,
+                eval_length=max(config.eval_lengths or [settings.eval_length]),
+            )
+        return settings
+
+    def check(self, config):
+        if config.op not in OPERATIONS:
+            raise UsageError(f"--op {config.op}: unknown; choose from {', '.join(OPERATIONS)}")
+        if config.core not in model_names() and "-" not in config.core:
+            raise UsageError(
+                f"--core {config.core}: unknown model; choose from {', '.join(model_names())}"
+            )
+        check_model(config.core, self.form)
+
+    def run(self, config, folder):
+        """One seed through the same batched trainer the sweep uses."""
+        [result] = train_copies(self.data(config.op), self.settings(config), config.core,
+                                [config.seed], quiet=config.quiet)
+        return None, {
+            "task": self.name,
+            "op": config.op,
+            "core": describe(config.core),
+            "head": None,
+            "train_length": config.length,
+            "seed": config.seed,
+            "digits": None,
+            "steps": config.steps,
+            "train_seconds": result.pop("train_seconds"),
+            "metrics": {"extrapolation": result},
+        }
+
+
+register_task(ArithmeticTask(
+    "arith_static", "static", input_size=100,
+    description="y = a op b with a, b sums over fixed subsets of a 100-wide input",
+))
+register_task(ArithmeticTask(
+    "arith_running", "running", input_size=10,
+    description="a, b accumulate over a sequence of 10-wide inputs; trained on 10, "
+    "scored on 1000",
+))

@@ -1,0 +1,106 @@
+"""Inputs of the arithmetic tasks (Trask et al. 2018, 4.1, as reconstructed by stable-nalu).
+
+Static: x in R^input_size, a = sum of x over subset A, b = sum over subset B, y = a op b.
+Running: a sequence of vectors of size step_size; a and b accumulate over every step.
+The subsets are drawn ONCE per task from its seed and fixed for all samples and batches
+(early ports re-drew them per sample, or left b always 0, which made multiplication look
+solved).
+"""
+
+import dataclasses
+
+import numpy as np
+
+from data.errors import UsageError
+
+OPERATIONS = {
+    "add": lambda a, b: a + b,
+    "sub": lambda a, b: a - b,
+    "mul": lambda a, b: a * b,
+    "div": lambda a, b: a / b,
+    "square": lambda a, b: a * a,
+    "sqrt": lambda a, b: np.sqrt(a),
+}
+
+
+@dataclasses.dataclass(frozen=True)
+class ArithmeticData:
+    """How operands are formed and drawn. Ranges are (low, high) of a uniform draw."""
+
+    op: str = "add"
+    form: str = "static"  # or "running"
+    input_size: int = 100  # static: the vector; running: each step's vector
+    subset_ratio: float = 0.25
+    overlap_ratio: float = 0.5
+    interpolation: tuple = (1.0, 2.0)
+    extrapolation: tuple = (2.0, 6.0)
+
+    def __post_init__(self):
+        if self.op not in OPERATIONS:
+            raise UsageError(f"--op {self.op}: unknown; choose from {', '.join(OPERATIONS)}")
+        for flag, ratio in (("subset-ratio", self.subset_ratio),
+                            ("overlap-ratio", self.overlap_ratio)):
+            if not 0 < ratio <= 1:
+                raise UsageError(f"--{flag} {ratio}: must be in (0, 1]")
+        for flag, (low, high) in (("interpolation", self.interpolation),
+                                  ("extrapolation", self.extrapolation)):
+            if not low < high:
+                raise UsageError(f"--{flag} {low},{high}: the range is empty or inverted")
+        subset, overlap = self.subset_sizes()
+        if subset < 1 or 2 * subset - overlap > self.input_size:
+            raise UsageError(
+                f"--subset-ratio {self.subset_ratio}: subsets of {subset} with overlap "
+                f"{overlap} do not fit in {self.input_size} inputs"
+            )
+
+    def subset_sizes(self):
+        subset = int(round(self.subset_ratio * self.input_size))
+        return subset, int(round(self.overlap_ratio * subset))
+
+    def subsets(self, seed):
+        """Index arrays (A, B), drawn once from `seed`; |A| = |B|, |A & B| = overlap."""
+        subset, overlap = self.subset_sizes()
+        order = np.random.default_rng([int(seed), 0xA11]).permutation(self.input_size)
+        return np.sort(order[:subset]), np.sort(order[subset - overlap: 2 * subset - overlap])
+
+    def masks(self, seed):
+        """(input_size, 2) float mask: column 0 selects A, column 1 selects B."""
+        first, second = self.subsets(seed)
+        mask = np.zeros((self.input_size, 2), dtype="float32")
+        mask[first, 0] = 1.0
+        mask[second, 1] = 1.0
+        return mask
+
+    def draw(self, rng, count, value_range, length=None):
+        """Inputs (count, input_size) or (count, length, input_size) from U[range]."""
+        shape = (count, self.input_size) if length is None else (count, length, self.input_size)
+        return rng.uniform(*value_range, size=shape).astype("float32")
+
+    def operands(self, inputs, mask):
+        """(a, b), each (count,), summed over the subsets (and over time when running)."""
+        totals = inputs @ mask  # (count, [length,] 2)
+        if totals.ndim == 3:
+            totals = totals.sum(axis=1)
+        return totals[:, 0].astype("float64"), totals[:, 1].astype("float64")
+
+    def targets(self, inputs, mask):
+        """y = a op b, (count, 1) float32."""
+        a, b = self.operands(inputs, mask)
+        return OPERATIONS[self.op](a, b)[:, None].astype("float32")
+
+    def perturbed_targets(self, inputs, mask, epsilon):
+        """What the exact solution with every weight moved by +epsilon outputs.
+
+        Selection weights become 1 + eps, unselected ones eps, a recurrent weight 1 + eps
+        (the running sum decays or grows by it each step), and the output is scaled by
+        1 + eps for the output layer's weights.
+        """
+        weights = mask + epsilon
+        if inputs.ndim == 3:
+            totals = np.zeros((len(inputs), 2))
+            for step in range(inputs.shape[1]):
+                totals = (1 + epsilon) * totals + inputs[:, step].astype("float64") @ weights
+        else:
+            totals = inputs.astype("float64") @ weights
+        output = OPERATIONS[self.op](totals[:, 0], totals[:, 1]) * (1 + epsilon)
+        return output[:, None].astype("float64")

@@ -1,0 +1,163 @@
+"""Models of the arithmetic tasks, each holding many independent seeds ("copies") at once.
+
+A model name is a registered unit (`nac`: two stacked NACs; `nmu`: its usual pairing, a NAU
+then a NMU), an explicit pair `first-second` (`nau-nmu`), or a baseline (`linear`, `mlp`,
+and for the running form `lstm`). Every layer is built with `copy_seeds`, so weights carry a
+leading axis of seeds and one computation trains all of them; copy k depends on seed k alone.
+"""
+
+import keras
+from keras import ops
+
+import nalu
+from data.errors import UsageError
+from nalu.base import ArithmeticUnit
+
+BASELINES = ("linear", "mlp", "lstm")
+
+
+class CopyDense(ArithmeticUnit):
+    """A dense layer per copy: (copies, batch, in) -> (copies, batch, units)."""
+
+    def __init__(self, units, copy_seeds, activation=None, use_bias=True, **kwargs):
+        super().__init__(units, copy_seeds=copy_seeds, **kwargs)
+        self.activation = keras.activations.get(activation)
+        self.use_bias = use_bias
+
+    def build(self, input_shape):
+        self.kernel = self.add_unit_weight(
+            "kernel", (input_shape[-1], self.units), "glorot_uniform"
+        )
+        self.bias = self.add_unit_weight("bias", (1, self.units), "zeros") if self.use_bias else None
+
+    def call(self, inputs):
+        outputs = ops.matmul(inputs, self.kernel)
+        if self.bias is not None:
+            outputs = outputs + self.bias
+        return self.activation(outputs)
+
+
+class CopyLSTMCell(ArithmeticUnit):
+    """An LSTM cell per copy; states (copies, batch, units)."""
+
+    def build(self, input_shape):
+        self.kernel = self.add_unit_weight(
+            "kernel", (input_shape[-1] + self.units, 4 * self.units), "glorot_uniform"
+        )
+        self.bias = self.add_unit_weight("bias", (1, 4 * self.units), "zeros")
+
+    def call(self, inputs, states):
+        hidden, memory = states
+        gates = ops.matmul(ops.concatenate([hidden, inputs], axis=-1), self.kernel) + self.bias
+        i, f, g, o = ops.split(gates, 4, axis=-1)
+        memory = ops.sigmoid(f + 1.0) * memory + ops.sigmoid(i) * ops.tanh(g)
+        hidden = ops.sigmoid(o) * ops.tanh(memory)
+        return hidden, [hidden, memory]
+
+    def initial_states(self, batch_shape):
+        zeros = ops.zeros((*batch_shape, self.units))
+        return [zeros, zeros]
+
+
+def model_names():
+    """Every model name the arithmetic tasks accept (pairs aside)."""
+    return [*sorted(nalu.UNITS), *BASELINES]
+
+
+def layer_pair(name):
+    """(first unit class, second unit class) for a unit model name like `nac` or `nau-nmu`."""
+    parts = name.split("-")
+    if len(parts) == 1 and name in nalu.UNITS:
+        second = nalu.UNITS[name]
+        first = nalu.UNITS[getattr(second, "arithmetic_first_layer", name)]
+        return first, second
+    if len(parts) == 2 and all(part in nalu.UNITS for part in parts):
+        return nalu.UNITS[parts[0]], nalu.UNITS[parts[1]]
+    raise UsageError(
+        f"--units {name}: unknown model; choose from {', '.join(model_names())} "
+        "or a pair like nau-nmu"
+    )
+
+
+def describe(name):
+    if name in BASELINES:
+        return name
+    first, second = layer_pair(name)
+    return f"{first.unit_name}-{second.unit_name}"
+
+
+def check_model(name, form):
+    if name == "lstm" and form != "running":
+        raise UsageError("--units lstm: the LSTM baseline is for arith_running only")
+    if name in BASELINES:
+        return
+    layer_pair(name)
+
+
+class ArithmeticModel:
+    """The layers of one model name for every seed; `__call__` maps inputs to (copies, n, 1).
+
+    Static inputs are (copies, n, features); running inputs (copies, n, time, features).
+    """
+
+    def __init__(self, name, form, copy_seeds, regularizers):
+        check_model(name, form)
+        self.name, self.form = name, form
+        self.recurrent = form == "running"
+        seeds = list(copy_seeds)
+        if name == "linear":
+            self.layers = [CopyDense(1, seeds, use_bias=False)]
+        elif name == "mlp":
+            self.layers = [CopyDense(100, seeds, activation="relu6"), CopyDense(1, seeds)]
+        elif name == "lstm":
+            self.layers = [CopyLSTMCell(32, copy_seeds=seeds), CopyDense(1, seeds)]
+        else:
+            first, second = layer_pair(name)
+            options = regularizers(first), regularizers(second)
+            if self.recurrent:
+                cell = nalu.CELLS[first.unit_name](2, copy_seeds=seeds, **options[0])
+                self.layers = [cell, second(1, copy_seeds=seeds, **options[1])]
+            else:
+                self.layers = [first(2, copy_seeds=seeds, **options[0]),
+                               second(1, copy_seeds=seeds, **options[1])]
+
+    def states(self, batch_shape):
+        cell = self.layers[0]
+        if isinstance(cell, CopyLSTMCell):
+            return cell.initial_states(batch_shape)
+        return [ops.full((*batch_shape, cell.units), cell.initial_state_value)]
+
+    def run_steps(self, inputs, states):
+        """Advance the recurrent layer over inputs (copies, n, time, features)."""
+        for step in range(inputs.shape[2]):
+            _, states = self.layers[0](inputs[:, :, step], states)
+        return states
+
+    def head(self, states):
+        return self.layers[1](states[0])
+
+    def __call__(self, inputs):
+        if self.recurrent:
+            states = self.states(inputs.shape[:2])
+            return self.head(self.run_steps(inputs, states))
+        outputs = inputs
+        for layer in self.layers:
+            outputs = layer(outputs)
+        return outputs
+
+    @property
+    def trainable_weights(self):
+        return [weight for layer in self.layers for weight in layer.trainable_weights]
+
+    @property
+    def losses(self):
+        return [loss for layer in self.layers for loss in layer.losses]
+
+    def weight_matrices(self):
+        """Effective weight matrices of the unit layers (for the sparsity error)."""
+        matrices = []
+        for layer in self.layers:
+            unit = getattr(layer, "unit", layer)
+            if hasattr(unit, "weight_matrix"):
+                matrices.append(unit.weight_matrix())
+        return matrices
