@@ -56,37 +56,54 @@ def _per_copy_mse(predictions, targets):
     return keras.ops.mean(keras.ops.square(predictions - targets), axis=(1, 2))
 
 
+class SeedData:
+    """Every seed's fixed subsets, training pool, and evaluation sets, stacked over seeds.
+
+    Seed k's data depends on seed k alone. `thresholds[k]` is the extrapolation MSE of the
+    exact solution with every weight perturbed by `settings.epsilon`.
+    """
+
+    def __init__(self, data, settings, seeds):
+        import tensorflow as tf
+
+        running = data.form == "running"
+        train_length = settings.train_length if running else None
+        eval_length = settings.eval_length if running else None
+        samples = max(settings.eval_samples // 10, 10) if running else settings.eval_samples
+        eval_range = data.interpolation if running else data.extrapolation
+        masks = [data.masks(seed) for seed in seeds]
+        rngs = [np.random.default_rng([seed, 0xDA7A]) for seed in seeds]
+        pool = [data.draw(rng, settings.pool_size, data.interpolation, train_length)
+                for rng in rngs]
+        interpolation = [data.draw(rng, samples, data.interpolation, train_length)
+                         for rng in rngs]
+        extrapolation = [data.draw(rng, samples, eval_range, eval_length) for rng in rngs]
+        self.thresholds = np.array([
+            np.mean((data.perturbed_targets(inputs, mask, settings.epsilon)
+                     - data.targets(inputs, mask)) ** 2)
+            for inputs, mask in zip(extrapolation, masks, strict=True)
+        ])
+
+        def stacked(inputs_list):
+            inputs = np.stack(inputs_list)
+            targets = np.stack([data.targets(x, mask)
+                                for x, mask in zip(inputs_list, masks, strict=True)])
+            return tf.constant(inputs), tf.constant(targets)
+
+        self.pool = stacked(pool)
+        self.interpolation = stacked(interpolation)
+        self.extrapolation = stacked(extrapolation)
+
+
 def train_copies(data, settings, model_name, seeds, quiet=True):
     """Train one model per seed, all at once; return a list of per-seed result dicts."""
     import tensorflow as tf
 
     seeds = [int(seed) for seed in seeds]
-    running = data.form == "running"
-    train_length = settings.train_length if running else None
-    eval_length = settings.eval_length if running else None
-    eval_samples = max(settings.eval_samples // 10, 10) if running else settings.eval_samples
-    eval_range = data.interpolation if running else data.extrapolation
-
-    masks = [data.masks(seed) for seed in seeds]
-    rngs = [np.random.default_rng([seed, 0xDA7A]) for seed in seeds]
-    pool = [data.draw(rng, settings.pool_size, data.interpolation, train_length) for rng in rngs]
-    interpolation = [data.draw(rng, eval_samples, data.interpolation, train_length)
-                     for rng in rngs]
-    extrapolation = [data.draw(rng, eval_samples, eval_range, eval_length) for rng in rngs]
-    thresholds = np.array([
-        np.mean((data.perturbed_targets(inputs, mask, settings.epsilon)
-                 - data.targets(inputs, mask)) ** 2)
-        for inputs, mask in zip(extrapolation, masks, strict=True)
-    ])
-
-    def stacked(inputs_list):
-        inputs = np.stack(inputs_list)
-        targets = np.stack([data.targets(x, m) for x, m in zip(inputs_list, masks, strict=True)])
-        return tf.constant(inputs), tf.constant(targets)
-
-    pool_inputs, pool_targets = stacked(pool)
-    interpolation_set, extrapolation_set = stacked(interpolation), stacked(extrapolation)
-    del pool, interpolation, extrapolation
+    seed_data = SeedData(data, settings, seeds)
+    pool_inputs, pool_targets = seed_data.pool
+    thresholds = seed_data.thresholds
+    interpolation_set, extrapolation_set = seed_data.interpolation, seed_data.extrapolation
 
     keras.utils.set_random_seed(seeds[0])
     model = ArithmeticModel(model_name, data.form, seeds, regularizer_options(settings))

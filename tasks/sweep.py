@@ -1,0 +1,146 @@
+"""Many seeds per (model, op): success rate with a Wilson interval, solved-at, sparsity."""
+
+import dataclasses
+import math
+import time
+
+import numpy as np
+
+from data.arithmetic import OPERATIONS, ArithmeticData
+from data.errors import UsageError
+from tasks.arith_models import check_model, describe
+from tasks.arithmetic import ArithmeticSettings, train_copies
+from tasks.progress import say
+from tasks.registry import get_task
+from tasks.runs import new_run_folder, write_json
+
+
+def wilson_interval(successes, trials, z=1.959963984540054):
+    """The 95% Wilson score interval (low, high) of a success rate."""
+    if trials <= 0:
+        raise ValueError(f"`trials` must be positive, received: trials={trials!r}")
+    rate = successes / trials
+    denominator = 1 + z * z / trials
+    center = (rate + z * z / (2 * trials)) / denominator
+    half = z / denominator * math.sqrt(rate * (1 - rate) / trials + z * z / (4 * trials**2))
+    return max(0.0, center - half), min(1.0, center + half)
+
+
+@dataclasses.dataclass
+class SweepConfig:
+    task: str = "arith_static"
+    ops: tuple = ("add",)
+    units: tuple = ("nac",)
+    seeds: int = 10
+    first_seed: int = 0
+    steps: int | None = None
+    lr: float | None = None
+    batch_size: int | None = None
+    interpolation: tuple = (1.0, 2.0)
+    extrapolation: tuple = (2.0, 6.0)
+    subset_ratio: float = 0.25
+    overlap_ratio: float = 0.5
+    out: str = "sweeps"
+    name: str | None = None
+    quiet: bool = False
+
+    def validate(self):
+        task = get_task(self.task)
+        if not hasattr(task, "form"):
+            raise UsageError(f"--task {self.task}: sweeps run the arithmetic tasks only")
+        if self.seeds <= 0:
+            raise UsageError(f"--seeds {self.seeds}: must be a positive integer")
+        for op in self.ops:
+            if op not in OPERATIONS:
+                raise UsageError(f"--op {op}: unknown; choose from {', '.join(OPERATIONS)}")
+        for unit in self.units:
+            check_model(unit, task.form)
+        for op in self.ops:  # validates ranges and ratios
+            self.data(op)
+        return task
+
+    def data(self, op):
+        task = get_task(self.task)
+        return ArithmeticData(
+            op=op, form=task.form, input_size=task.input_size, subset_ratio=self.subset_ratio,
+            overlap_ratio=self.overlap_ratio, interpolation=tuple(self.interpolation),
+            extrapolation=tuple(self.extrapolation),
+        )
+
+    def settings(self):
+        overrides = {"steps": self.steps, "learning_rate": self.lr,
+                     "batch_size": self.batch_size}
+        return dataclasses.replace(
+            ArithmeticSettings(), **{k: v for k, v in overrides.items() if v is not None}
+        )
+
+
+def summarize(unit, op, results):
+    successes = sum(result["success"] for result in results)
+    low, high = wilson_interval(successes, len(results))
+    solved = [result["solved_at"] for result in results if result["success"]]
+    sparsity = [result["sparsity_error"] for result in results
+                if result["sparsity_error"] is not None and result["success"]]
+    extrapolation = [result["extrapolation_mse"] for result in results]
+    return {
+        "unit": describe(unit),
+        "op": op,
+        "seeds": len(results),
+        "successes": successes,
+        "success_rate": successes / len(results),
+        "wilson_low": low,
+        "wilson_high": high,
+        "median_solved_at": float(np.median(solved)) if solved else None,
+        "mean_sparsity_error": float(np.mean(sparsity)) if sparsity else None,
+        "median_extrapolation_mse": float(np.nanmedian(extrapolation))
+        if np.any(np.isfinite(extrapolation)) else None,
+        "seconds": results[0]["train_seconds"],
+    }
+
+
+def markdown_table(rows):
+    lines = [
+        "| unit | op | success | 95% interval | median solved at | mean sparsity error "
+        "| median extrapolation MSE | seeds | seconds |",
+        "|---|---|---:|---|---:|---:|---:|---:|---:|",
+    ]
+
+    def number(value, digits=3):
+        return "-" if value is None else f"{value:.{digits}g}"
+
+    for row in rows:
+        lines.append(
+            f"| {row['unit']} | {row['op']} | {100 * row['success_rate']:.0f}% "
+            f"| [{100 * row['wilson_low']:.0f}%, {100 * row['wilson_high']:.0f}%] "
+            f"| {number(row['median_solved_at'], 6)} | {number(row['mean_sparsity_error'])} "
+            f"| {number(row['median_extrapolation_mse'])} | {row['seeds']} "
+            f"| {row['seconds']:.0f} |"
+        )
+    return "\n".join(lines)
+
+
+def run_sweep(config):
+    """Run every (unit, op) over the seeds; write results.json and table.md; return rows."""
+    config.validate()
+    settings = config.settings()
+    seeds = list(range(config.first_seed, config.first_seed + config.seeds))
+    name = config.name or f"{config.task}-{'_'.join(config.units)}-{'_'.join(config.ops)}"
+    folder = new_run_folder(config.out, name)
+    write_json(folder / "config.json", {**dataclasses.asdict(config),
+                                        "settings": dataclasses.asdict(settings)})
+    rows, per_seed = [], {}
+    started = time.perf_counter()
+    for unit in config.units:
+        for op in config.ops:
+            results = train_copies(config.data(op), settings, unit, seeds, quiet=config.quiet)
+            rows.append(summarize(unit, op, results))
+            per_seed[f"{describe(unit)}/{op}"] = results
+            write_json(folder / "results.json", {"rows": rows, "per_seed": per_seed})
+    total = time.perf_counter() - started
+    write_json(folder / "results.json",
+               {"rows": rows, "per_seed": per_seed, "total_seconds": total})
+    (folder / "table.md").write_text(markdown_table(rows) + "\n")
+    say(markdown_table(rows), False)
+    say(f"total: {total:.0f} s; results: {folder / 'results.json'}, table: {folder / 'table.md'}",
+        False)
+    return folder, rows
