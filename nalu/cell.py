@@ -26,8 +26,9 @@ def _unit_arguments(unit_class):
 class UnitCell(keras.layers.Layer):
     """Recurrent cell applying a unit to the previous state and the current input.
 
-    `h_t = unit(concat(h_{t-1}, x_t))`, with `h_0` constant (0 or 1). Wrap it in `keras.layers.RNN`; the
-    cell has no length of its own, so a model trained on 10 steps runs on 1000 unchanged.
+    `h_t = unit(concat(h_{t-1}, x_t))`, with `h_0` constant (0 or 1). Wrap it in
+    `keras.layers.RNN`; the cell has no length of its own, so a model trained on 10 steps
+    runs on 1000 unchanged.
     A subclass sets `unit_class`; every constructor argument of that unit is accepted and
     passed to it (e.g. `NACCell(2, w_hat_initializer="zeros")`).
 

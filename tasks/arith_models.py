@@ -28,7 +28,9 @@ class CopyDense(ArithmeticUnit):
         self.kernel = self.add_unit_weight(
             "kernel", (input_shape[-1], self.units), "glorot_uniform"
         )
-        self.bias = self.add_unit_weight("bias", (1, self.units), "zeros") if self.use_bias else None
+        self.bias = None
+        if self.use_bias:
+            self.bias = self.add_unit_weight("bias", (1, self.units), "zeros")
 
     def call(self, inputs):
         outputs = ops.matmul(inputs, self.kernel)
