@@ -1,6 +1,7 @@
 """Command-line plumbing shared by train.py, sweep.py, evaluate.py and report.py."""
 
 import argparse
+import os
 import sys
 
 from data.errors import UsageError
@@ -20,3 +21,24 @@ def fail(message):
     """Print `prog: error: message` on one line to stderr and exit with code 2."""
     print(f"{sys.argv[0].split('/')[-1]}: error: {message}", file=sys.stderr)
     sys.exit(2)
+
+
+def import_tensorflow_quietly():
+    """Import TensorFlow with its C++ start-up lines (absl, oneDNN, CUDA probes) silenced.
+
+    Those lines ignore TF_CPP_MIN_LOG_LEVEL; they go to file descriptor 2, which is pointed
+    at /dev/null for the import only. Set TF_CPP_MIN_LOG_LEVEL=0 to see them.
+    """
+    if os.environ.get("TF_CPP_MIN_LOG_LEVEL", "0") == "0":
+        import tensorflow  # noqa: F401
+
+        return
+    saved = os.dup(2)
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 2)
+    try:
+        import tensorflow  # noqa: F401
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+        os.close(devnull)

@@ -8,7 +8,9 @@ import sys
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
-from cli import ArgumentParser, fail  # noqa: E402
+from cli import ArgumentParser, fail, import_tensorflow_quietly  # noqa: E402
+
+import_tensorflow_quietly()
 
 
 def parse(argv=None):

@@ -8,7 +8,9 @@ import sys
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
-from cli import ArgumentParser, fail  # noqa: E402
+from cli import ArgumentParser, fail, import_tensorflow_quietly  # noqa: E402
+
+import_tensorflow_quietly()
 
 
 def parse(argv=None):
@@ -43,7 +45,7 @@ def parse(argv=None):
         try:
             return kind(value)
         except ValueError:
-            raise parser.usage_error(f"--{flag} {value}: must be a number") from None
+            raise parser.usage_error(f"--{flag} {value}: must be an integer") from None
 
     return TrainConfig(
         task=args.task, length=number("len", args.length), steps=number("steps", args.steps),

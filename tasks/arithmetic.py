@@ -237,9 +237,12 @@ class ArithmeticTask:
             )
         check_model(config.core, self.form)
 
-    def run(self, config, folder):
+    def load_inputs(self, config):
+        return self.data(config.op)
+
+    def run(self, config, folder, data):
         """One seed through the same batched trainer the sweep uses."""
-        [result] = train_copies(self.data(config.op), self.settings(config), config.core,
+        [result] = train_copies(data, self.settings(config), config.core,
                                 [config.seed], quiet=config.quiet)
         return None, {
             "task": self.name,

@@ -42,8 +42,10 @@ class TrainConfig:
         return config
 
     def validate(self):
-        for flag in ("length", "steps", "batch_size", "eval_sequences", "hidden"):
-            value = getattr(self, flag)
+        for field, flag in (("length", "len"), ("steps", "steps"),
+                            ("batch_size", "batch_size"), ("eval_sequences", "eval_sequences"),
+                            ("hidden", "hidden")):
+            value = getattr(self, field)
             if value is not None:
                 check_positive_int(flag, value)
         if self.lr is not None and not (isinstance(self.lr, numbers.Real) and self.lr > 0):

@@ -92,9 +92,10 @@ class MnistTask:
         }
 
     def hidden_size(self, config):
+        """State size: one accumulator per output for a unit core, 64 for the baselines."""
         if config.hidden is not None:
             return config.hidden
-        return self.encoding_size if models.is_unit_core(config.core) else 64
+        return self.outputs if models.is_unit_core(config.core) else 64
 
     def targets(self, labels):
         """Targets (n, outputs) float32 for label sequences (n, length)."""
@@ -120,10 +121,13 @@ class MnistTask:
         model.compile(keras.optimizers.Adam(config.lr), "mse", jit_compile=False)
         return model
 
-    def run(self, config, folder):
-        """Train (or resume) in `folder`, evaluate at every length; return the results."""
+    def load_inputs(self, config):
         digits = self.load_digits(config)
         say(f"digits: {digits.describe()}", config.quiet)
+        return digits
+
+    def run(self, config, folder, digits):
+        """Train (or resume) in `folder`, evaluate at every length; return the results."""
 
         def batches(start_step, steps):
             return training_dataset(
@@ -154,7 +158,7 @@ class MnistTask:
 
 
 register_task(MnistTask(
-    "mnist_sum", _sum, outputs=1, encoding_size=10,
+    "mnist_sum", _sum, outputs=1, encoding_size=1,
     description="sum of the digits in the sequence (Trask et al. 2018, 4.2)",
 ))
 register_task(MnistTask(

@@ -65,9 +65,13 @@ def build_core(name, hidden, name_prefix="core"):
 
 
 def build_head(name, outputs, layer_name="head"):
-    """The output layer `name`: a Dense layer for linear, else the unit of that name."""
+    """The output layer `name`: a bias-free Dense layer for linear, else the unit of that name.
+
+    No bias: a sum or a count must come out of the accumulated state, not out of a constant
+    that fits the mean at the training length (a trap the model otherwise falls into).
+    """
     if name == "linear":
-        return keras.layers.Dense(outputs, name=layer_name)
+        return keras.layers.Dense(outputs, use_bias=False, name=layer_name)
     if name in nalu.UNITS:
         return nalu.UNITS[name](outputs, name=layer_name)
     raise UsageError(f"--head {name}: unknown head; choose from {', '.join(head_names())}")

@@ -36,12 +36,13 @@ def run(config):
     """Train and evaluate one run; returns (folder, results). Writes config, model, results."""
 
     task, config = prepare(config)
+    inputs = task.load_inputs(config)  # bad --digits fails here, before anything is written
     if config.resume:
         folder = Path(config.resume)
     else:
         folder = new_run_folder(config.out, config.name or default_run_name(config))
         write_json(folder / "config.json", config.to_json())
-    model, results = task.run(config, folder)
+    model, results = task.run(config, folder, inputs)
     if model is not None:
         model.save(folder / "model.keras")
     write_json(folder / "results.json", results)

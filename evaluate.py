@@ -1,0 +1,69 @@
+"""Score a saved run at any sequence lengths, adding them to its results.json.
+
+    python evaluate.py runs/<run> --lengths 10,100,1000,10000
+"""
+
+import os
+import sys
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+
+from cli import ArgumentParser, fail, import_tensorflow_quietly  # noqa: E402
+
+import_tensorflow_quietly()
+
+
+def main(argv=None):
+    from data.errors import UsageError
+
+    parser = ArgumentParser(description=__doc__.strip().splitlines()[0])
+    parser.add_argument("run", help="run folder written by train.py")
+    parser.add_argument("--lengths", default="10,100,1000", help="comma-separated lengths")
+    parser.add_argument("--sequences", help="test sequences per length (default: the run's)")
+    parser.add_argument("--task", help="refuse the run unless it is of this task")
+    parser.add_argument("--chunk", default="1000", help="time steps per chunk")
+    parser.add_argument("--quiet", action="store_true")
+    args = parser.parse_args(argv)
+    try:
+        from tasks.config import check_positive_int, parse_lengths
+        from tasks.runs import write_json
+        from tasks.saved_runs import open_run
+
+        lengths = parse_lengths("lengths", args.lengths)
+        chunk = check_positive_int("chunk", args.chunk)
+        run = open_run(args.run)
+        if args.task and args.task != run.config.task:
+            raise UsageError(
+                f"--task {args.task}: the run {args.run} is of task {run.config.task}"
+            )
+        if not hasattr(run.task, "encoding_size"):
+            raise UsageError(f"run {args.run}: task {run.config.task} has no sequence model "
+                             "to evaluate (evaluate.py scores the MNIST tasks)")
+        sequences = (check_positive_int("sequences", args.sequences) if args.sequences
+                     else run.config.eval_sequences or 1000)
+        model = run.load_model()
+        metrics = evaluate_run(run, model, lengths, sequences, chunk, args.quiet)
+    except UsageError as error:
+        fail(error)
+    results = dict(run.results)
+    results["metrics"] = {**results.get("metrics", {}), **metrics}
+    results["metrics"] = dict(sorted(results["metrics"].items(), key=lambda item: int(item[0])))
+    write_json(run.folder / "results.json", results)
+    from tasks.runner import metrics_table
+
+    print(metrics_table({"metrics": metrics}))
+    print(f"results: {run.folder / 'results.json'}")
+    return 0
+
+
+def evaluate_run(run, model, lengths, sequences, chunk, quiet):
+    from data.sequences import images_as_floats
+    from tasks.evaluation import score_lengths
+
+    digits = run.task.load_digits(run.config)
+    return score_lengths(model, images_as_floats(digits.test_images), digits.test_labels,
+                         run.task, lengths, sequences, run.config.seed, quiet=quiet, chunk=chunk)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,56 @@
+"""Opening a finished run folder: its config, its results and its model, checked."""
+
+import dataclasses
+import zipfile
+from pathlib import Path
+
+from data.errors import UsageError
+from tasks.config import TrainConfig
+from tasks.registry import get_task
+from tasks.runs import read_json
+
+
+@dataclasses.dataclass
+class SavedRun:
+    folder: Path
+    config: TrainConfig
+    results: dict
+
+    @property
+    def task(self):
+        return get_task(self.config.task)
+
+    def load_model(self, flag="run"):
+        """The run's model.keras; a UsageError if it is missing, truncated or corrupt."""
+        import keras
+
+        import nalu  # noqa: F401  (registers the units for deserialization)
+
+        path = self.folder / "model.keras"
+        if not path.exists():
+            raise UsageError(f"{flag} {self.folder}: holds no model (no model.keras)")
+        if not zipfile.is_zipfile(path):
+            raise UsageError(f"{flag} {self.folder}: model.keras is corrupt or truncated")
+        try:
+            return keras.saving.load_model(path)
+        except Exception as error:  # noqa: BLE001  (any load failure is the file's fault)
+            raise UsageError(
+                f"{flag} {self.folder}: model.keras cannot be loaded "
+                f"({error.__class__.__name__})"
+            ) from None
+
+
+def open_run(folder, flag="run"):
+    """A run folder's config and results; a UsageError naming what is wrong otherwise."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise UsageError(f"{flag} {folder}: no such run folder")
+    if not (folder / "config.json").exists():
+        raise UsageError(f"{flag} {folder}: not a run folder (no config.json)")
+    saved = read_json(folder / "config.json", f"{flag} {folder}")
+    names = {field.name for field in dataclasses.fields(TrainConfig)}
+    config = TrainConfig(**{key: value for key, value in saved.items() if key in names})
+    results = {}
+    if (folder / "results.json").exists():
+        results = read_json(folder / "results.json", f"{flag} {folder}")
+    return SavedRun(folder, config, results)

@@ -1,0 +1,128 @@
+"""train.py end to end on a small split: outputs, reloading, resume after SIGKILL, bad input."""
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from data.digits import load_bundled
+
+ROOT = Path(__file__).resolve().parents[1]
+TINY = ["--task", "mnist_sum", "--len", "3", "--steps", "30", "--batch-size", "4",
+        "--eval-lengths", "3,30", "--eval-sequences", "16", "--quiet"]
+
+
+@pytest.fixture(scope="module")
+def small_digits(tmp_path_factory):
+    """200 train / 60 test bundled digits as an mnist.npz."""
+    digits = load_bundled()
+    path = tmp_path_factory.mktemp("digits") / "small.npz"
+    np.savez(path, x_train=digits.train_images[::20], y_train=digits.train_labels[::20],
+             x_test=digits.test_images[::16], y_test=digits.test_labels[::16])
+    return str(path)
+
+
+def train(*arguments, check=True):
+    environment = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3", "CUDA_VISIBLE_DEVICES": ""}
+    return subprocess.run([sys.executable, str(ROOT / "train.py"), *arguments], cwd=ROOT,
+                          capture_output=True, text=True, env=environment, check=check)
+
+
+@pytest.fixture(scope="module")
+def finished_run(tmp_path_factory, small_digits):
+    out = tmp_path_factory.mktemp("runs")
+    train(*TINY, "--digits", small_digits, "--out", str(out), "--name", "run")
+    return out / "run"
+
+
+def test_run_writes_config_model_and_results(finished_run):
+    """A few-step run writes config.json, model.keras and a results.json of the promised form."""
+    results = json.loads((finished_run / "results.json").read_text())
+    assert {"task", "core", "head", "train_length", "seed", "digits", "steps", "train_seconds",
+            "metrics"} <= set(results)
+    assert results["steps"] == 30 and results["train_length"] == 3
+    assert set(results["metrics"]) == {"3", "30"}
+    for metric in results["metrics"].values():
+        assert np.isfinite(metric["mae"]) and 0.0 <= metric["accuracy"] <= 1.0
+    assert json.loads((finished_run / "config.json").read_text())["core"] == "nac"
+    assert (finished_run / "model.keras").stat().st_size > 0
+
+
+def test_reloaded_model_scores_exactly_as_before(finished_run):
+    """model.keras reloaded and re-scored gives the very metrics in results.json."""
+    from evaluate import evaluate_run
+    from tasks.saved_runs import open_run
+
+    run = open_run(finished_run)
+    metrics = evaluate_run(run, run.load_model(), [3, 30], 16, 1000, quiet=True)
+    for length in ("3", "30"):
+        assert metrics[length]["mae"] == run.results["metrics"][length]["mae"]
+
+
+def test_a_second_run_never_overwrites_the_first(tmp_path, small_digits):
+    """The same --name twice gives two folders."""
+    for _ in range(2):
+        train(*TINY, "--steps", "2", "--eval-lengths", "3", "--digits", small_digits,
+              "--out", str(tmp_path), "--name", "same")
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["same", "same-2"]
+
+
+def test_resume_after_sigkill_matches_an_uninterrupted_run(tmp_path, small_digits):
+    """Killed with SIGKILL mid-training, --resume ends with the uninterrupted run's metrics."""
+    common = [*TINY, "--steps", "60", "--checkpoint-every", "10", "--digits", small_digits,
+              "--out", str(tmp_path)]
+    train(*common, "--name", "whole")
+    environment = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3", "CUDA_VISIBLE_DEVICES": ""}
+    child = subprocess.Popen([sys.executable, str(ROOT / "train.py"), *common, "--name", "cut"],
+                             cwd=ROOT, env=environment, stdout=subprocess.DEVNULL,
+                             stderr=subprocess.DEVNULL)
+    state = tmp_path / "cut" / "checkpoint.json"
+    deadline = time.time() + 120
+    while time.time() < deadline and not state.exists():
+        time.sleep(0.05)
+    child.send_signal(signal.SIGKILL)
+    child.wait()
+    step = json.loads(state.read_text())["step"]
+    assert 10 <= step < 60 and not (tmp_path / "cut" / "results.json").exists()
+    train("--resume", str(tmp_path / "cut"), "--quiet")
+    whole = json.loads((tmp_path / "whole" / "results.json").read_text())
+    resumed = json.loads((tmp_path / "cut" / "results.json").read_text())
+    assert resumed["steps"] == whole["steps"] == 60
+    for length in ("3", "30"):
+        assert resumed["metrics"][length]["mae"] == whole["metrics"][length]["mae"]
+
+
+@pytest.mark.parametrize("arguments, flag", [
+    (["--task", "mnist_div"], "--task mnist_div"),
+    (["--core", "transformer"], "--core transformer"),
+    (["--head", "softmax"], "--head softmax"),
+    (["--len", "0"], "--len 0"),
+    (["--len", "-3"], "--len -3"),
+    (["--len", "2.5"], "--len 2.5"),
+    (["--steps", "0"], "--steps 0"),
+    (["--eval-lengths", "10,,100"], "--eval-lengths 10,,100"),
+    (["--eval-lengths", "10,x"], "--eval-lengths 10,x"),
+    (["--digits", "/no/such/file.npz"], "--digits /no/such/file.npz"),
+])
+def test_bad_input_is_one_line_naming_the_flag(tmp_path, arguments, flag):
+    """Bad flags exit 2 with one line naming flag and value, no traceback, nothing written."""
+    result = train(*arguments, "--out", str(tmp_path / "out"), "--quiet", check=False)
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and flag in lines[0] and "Traceback" not in result.stderr
+    assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
+
+
+def test_digits_that_are_not_mnist_are_refused(tmp_path):
+    """An .npz without MNIST arrays is refused before any run folder is made."""
+    path = tmp_path / "other.npz"
+    np.savez(path, weights=np.zeros(3))
+    result = train("--digits", str(path), "--out", str(tmp_path / "out"), check=False)
+    assert result.returncode == 2 and "not MNIST" in result.stderr
+    assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
