@@ -27,6 +27,8 @@ def parse(argv=None):
     parser.add_argument("--core", help=f"recurrent core: {', '.join(core_names())}")
     parser.add_argument("--head", help=f"output head: {', '.join(head_names())}")
     parser.add_argument("--hidden", help="state size of the core")
+    parser.add_argument("--random-recurrence", action="store_true",
+                        help="start a unit core's state weights random, not at the identity")
     parser.add_argument("--op", help="arithmetic operation (arith_* tasks)")
     parser.add_argument("--seed", default="0")
     parser.add_argument("--digits", default="auto", help="auto, bundled, mnist or a path")
@@ -45,12 +47,14 @@ def parse(argv=None):
         try:
             return kind(value)
         except ValueError:
-            raise parser.usage_error(f"--{flag} {value}: must be an integer") from None
+            expected = "an integer" if kind is int else "a number"
+            raise parser.usage_error(f"--{flag} {value}: must be {expected}") from None
 
     return TrainConfig(
         task=args.task, length=number("len", args.length), steps=number("steps", args.steps),
         batch_size=number("batch-size", args.batch_size), lr=number("lr", args.lr, float),
         core=args.core, head=args.head, hidden=number("hidden", args.hidden), op=args.op,
+        random_recurrence=args.random_recurrence,
         seed=number("seed", args.seed), digits=args.digits,
         eval_lengths=None if args.eval_lengths is None
         else parse_lengths("eval-lengths", args.eval_lengths),

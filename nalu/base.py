@@ -10,6 +10,7 @@ seeds of a unit at once, with each seed giving the same result as when trained o
 import zlib
 
 import keras
+import numpy as np
 from keras import ops
 
 from nalu._validation import check_positive_int
@@ -80,6 +81,14 @@ class ArithmeticUnit(keras.layers.Layer):
     def compute_output_shape(self, input_shape):
         return (*input_shape[:-1], self.units)
 
+    def initialize_identity(self, rows):
+        """Make output j copy input j for the first `rows` inputs (a recurrent cell's state).
+
+        Used by `UnitCell(identity_recurrence=True)`: the cell starts as an exact
+        accumulator (the IRNN idea of Le et al. 2015, applied to arithmetic units).
+        """
+        raise NotImplementedError(f"{type(self).__name__} has no identity initialisation")
+
     def get_config(self):
         # every `*_initializer`, `*_regularizer`, `*_constraint` argument, serialized
         weight_options = {
@@ -93,6 +102,26 @@ class ArithmeticUnit(keras.layers.Layer):
             **weight_options,
             "copy_seeds": self.copy_seeds,
         }
+
+
+SATURATION = 20.0  # tanh(20) == 1 and sigmoid(-20) ~ 2e-9 in float32
+
+
+def assign_rows(variable, rows, block):
+    """Set the first `rows` input rows of a (copies...,) in x out weight to `block`."""
+    values = np.array(variable)
+    values[..., :rows, :] = block
+    variable.assign(values)
+
+
+def identity_block(rows, units, on, off):
+    """A (rows, units) block with `on` on the diagonal and `off` elsewhere."""
+    if rows != units:
+        raise ValueError(
+            f"identity recurrence needs as many state inputs as units, received: "
+            f"rows={rows}, units={units}"
+        )
+    return np.where(np.eye(rows, dtype=bool), on, off).astype("float32")
 
 
 def nac_weight(w_hat, m_hat):

@@ -37,6 +37,9 @@ class UnitCell(keras.layers.Layer):
         initial_state_value: the value of every entry of `h_0` (default: the class's
             `default_initial_state`, 0 for additive units, 1 for multiplicative ones, whose
             running product must start at the multiplicative identity).
+        identity_recurrence: start with `h_t = h_{t-1} + ...`: the state rows of the unit's
+            weights are set so that state j is carried unchanged (saturated for NAC-style
+            weights), the idea of identity-initialised RNNs (Le et al. 2015, "IRNN").
         **kwargs: the unit's own arguments, then base `Layer` arguments.
 
     Input shape: `(batch, features)` per step (`(batch, time, features)` under `RNN`).
@@ -47,13 +50,14 @@ class UnitCell(keras.layers.Layer):
     unit_class = None
     default_initial_state = 0.0
 
-    def __init__(self, units, initial_state_value=None, **kwargs):
+    def __init__(self, units, initial_state_value=None, identity_recurrence=False, **kwargs):
         names = _unit_arguments(self.unit_class)
         unit_kwargs = {name: kwargs.pop(name) for name in list(kwargs) if name in names}
         super().__init__(**kwargs)
         if initial_state_value is None:
             initial_state_value = self.default_initial_state
         self.initial_state_value = float(initial_state_value)
+        self.identity_recurrence = bool(identity_recurrence)
         self.unit = self.unit_class(units, name="unit", **unit_kwargs)
         self.units = self.unit.units
         self.state_size = self.units
@@ -61,6 +65,8 @@ class UnitCell(keras.layers.Layer):
 
     def build(self, input_shape):
         self.unit.build((*input_shape[:-1], self.units + input_shape[-1]))
+        if self.identity_recurrence:
+            self.unit.initialize_identity(self.units)
 
     def call(self, inputs, states):
         previous = states[0] if isinstance(states, (list, tuple)) else states
@@ -80,5 +86,6 @@ class UnitCell(keras.layers.Layer):
             **super().get_config(),
             "units": self.units,
             "initial_state_value": self.initial_state_value,
+            "identity_recurrence": self.identity_recurrence,
             **own,
         }

@@ -4,7 +4,14 @@ import keras
 from keras import ops
 
 from nalu._validation import check_non_negative, check_positive
-from nalu.base import TINY, ArithmeticUnit, nac_weight
+from nalu.base import (
+    SATURATION,
+    TINY,
+    ArithmeticUnit,
+    assign_rows,
+    identity_block,
+    nac_weight,
+)
 from nalu.cell import UnitCell
 from nalu.registry import register_cell, register_unit
 
@@ -85,6 +92,13 @@ class INALU(ArithmeticUnit):
             "gate", (1, self.units), self.gate_initializer, self.gate_regularizer,
             self.gate_constraint,
         )
+
+    def initialize_identity(self, rows):
+        for path in ("additive", "multiplicative"):
+            assign_rows(getattr(self, f"w_hat_{path}"), rows,
+                        identity_block(rows, self.units, SATURATION, 0.0))
+            assign_rows(getattr(self, f"m_hat_{path}"), rows,
+                        identity_block(rows, self.units, SATURATION, -SATURATION))
 
     def weight_matrix(self):
         """The additive path's effective weight `W_a`."""

@@ -3,7 +3,7 @@
 import keras
 from keras import ops
 
-from nalu.base import ArithmeticUnit, nac_weight
+from nalu.base import SATURATION, ArithmeticUnit, assign_rows, identity_block, nac_weight
 from nalu.cell import UnitCell
 from nalu.registry import register_cell, register_unit
 
@@ -63,6 +63,10 @@ class NAC(ArithmeticUnit):
             "m_hat", shape, self.m_hat_initializer, self.m_hat_regularizer,
             self.m_hat_constraint,
         )
+
+    def initialize_identity(self, rows):
+        assign_rows(self.w_hat, rows, identity_block(rows, self.units, SATURATION, 0.0))
+        assign_rows(self.m_hat, rows, identity_block(rows, self.units, SATURATION, -SATURATION))
 
     def weight_matrix(self):
         """The effective weight `W` (what `call` multiplies by)."""

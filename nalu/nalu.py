@@ -4,7 +4,14 @@ import keras
 from keras import ops
 
 from nalu._validation import check_non_negative, check_positive
-from nalu.base import ArithmeticUnit, nac_weight, safe_log_abs
+from nalu.base import (
+    SATURATION,
+    ArithmeticUnit,
+    assign_rows,
+    identity_block,
+    nac_weight,
+    safe_log_abs,
+)
 from nalu.cell import UnitCell
 from nalu.registry import register_cell, register_unit
 
@@ -98,6 +105,15 @@ class NALU(ArithmeticUnit):
                 "m_hat_multiplicative", shape, self.m_hat_initializer,
                 self.m_hat_regularizer, self.m_hat_constraint,
             )
+
+    def initialize_identity(self, rows):
+        assign_rows(self.w_hat, rows, identity_block(rows, self.units, SATURATION, 0.0))
+        assign_rows(self.m_hat, rows, identity_block(rows, self.units, SATURATION, -SATURATION))
+        if self.separate_weights:
+            assign_rows(self.w_hat_multiplicative, rows,
+                        identity_block(rows, self.units, SATURATION, 0.0))
+            assign_rows(self.m_hat_multiplicative, rows,
+                        identity_block(rows, self.units, SATURATION, -SATURATION))
 
     def weight_matrix(self):
         """The additive path's effective weight `W`."""

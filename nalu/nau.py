@@ -3,7 +3,7 @@
 import keras
 from keras import ops
 
-from nalu.base import ArithmeticUnit
+from nalu.base import ArithmeticUnit, assign_rows, identity_block
 from nalu.cell import UnitCell
 from nalu.constraints import Clip
 from nalu.registry import register_cell, register_unit
@@ -56,6 +56,9 @@ class NAU(ArithmeticUnit):
             "kernel", (input_shape[-1], self.units), self.kernel_initializer,
             self.kernel_regularizer, self.kernel_constraint,
         )
+
+    def initialize_identity(self, rows):
+        assign_rows(self.kernel, rows, identity_block(rows, self.units, 1.0, 0.0))
 
     def weight_matrix(self):
         """The effective weight `W`."""

@@ -4,7 +4,7 @@ import keras
 from keras import ops
 
 from nalu._validation import check_positive
-from nalu.base import ArithmeticUnit, safe_log_abs
+from nalu.base import ArithmeticUnit, assign_rows, identity_block, safe_log_abs
 from nalu.cell import UnitCell
 from nalu.constraints import Clip
 from nalu.registry import register_cell, register_unit
@@ -65,6 +65,9 @@ class NMU(ArithmeticUnit):
             "kernel", (input_shape[-1], self.units), self.kernel_initializer,
             self.kernel_regularizer, self.kernel_constraint,
         )
+
+    def initialize_identity(self, rows):
+        assign_rows(self.kernel, rows, identity_block(rows, self.units, 1.0, 0.0))
 
     def weight_matrix(self):
         """The effective weight `W`."""

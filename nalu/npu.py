@@ -3,10 +3,11 @@
 import math
 
 import keras
+import numpy as np
 from keras import ops
 
 from nalu._validation import check_non_negative, check_positive
-from nalu.base import TINY, ArithmeticUnit
+from nalu.base import TINY, ArithmeticUnit, assign_rows, identity_block
 from nalu.cell import UnitCell
 from nalu.constraints import Clip
 from nalu.registry import register_cell, register_unit
@@ -100,6 +101,13 @@ class NPU(ArithmeticUnit):
             "gate", (1, input_shape[-1]), self.gate_initializer, self.gate_regularizer,
             self.gate_constraint,
         )
+
+    def initialize_identity(self, rows):
+        assign_rows(self.real, rows, identity_block(rows, self.units, 1.0, 0.0))
+        assign_rows(self.imaginary, rows, identity_block(rows, self.units, 0.0, 0.0))
+        gate = np.array(self.gate)
+        gate[..., :rows] = 1.0
+        self.gate.assign(gate)
 
     def weight_matrix(self):
         """The real weight `W_re`."""

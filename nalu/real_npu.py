@@ -1,10 +1,11 @@
 """RealNPU: the real-valued neural power unit of Heim, Pevny and Smidl (2020)."""
 
 import keras
+import numpy as np
 from keras import ops
 
 from nalu._validation import check_non_negative, check_positive
-from nalu.base import ArithmeticUnit
+from nalu.base import ArithmeticUnit, assign_rows, identity_block
 from nalu.cell import UnitCell
 from nalu.constraints import Clip
 from nalu.npu import relevance_inputs
@@ -76,6 +77,12 @@ class RealNPU(ArithmeticUnit):
             "gate", (1, input_shape[-1]), self.gate_initializer, self.gate_regularizer,
             self.gate_constraint,
         )
+
+    def initialize_identity(self, rows):
+        assign_rows(self.kernel, rows, identity_block(rows, self.units, 1.0, 0.0))
+        gate = np.array(self.gate)
+        gate[..., :rows] = 1.0
+        self.gate.assign(gate)
 
     def weight_matrix(self):
         """The effective weight `W`."""

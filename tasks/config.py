@@ -18,6 +18,7 @@ class TrainConfig:
     core: str | None = None
     head: str | None = None
     hidden: int | None = None  # state size of the recurrent core
+    random_recurrence: bool = False  # unit cores: random instead of identity recurrence
     seed: int = 0
     digits: str = "auto"
     eval_lengths: list | None = None

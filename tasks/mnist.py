@@ -39,11 +39,11 @@ def build_encoder(encoding_size):
     )
 
 
-def build_model(task, core, head, hidden):
+def build_model(task, core, head, hidden, identity_recurrence=True):
     """images (batch, time, 28, 28, 1) -> encoder per step -> core -> head (batch, outputs)."""
     images = keras.Input((None, 28, 28, 1), name="images")
     encoded = keras.layers.TimeDistributed(build_encoder(task.encoding_size), name="encode")(images)
-    state = models.build_core(core, hidden)(encoded)
+    state = models.build_core(core, hidden, identity_recurrence=identity_recurrence)(encoded)
     outputs = models.build_head(head, task.outputs)(state)
     return keras.Model(images, outputs, name=f"{task.name}_{core}_{head}")
 
@@ -117,7 +117,8 @@ class MnistTask:
         return load_digits(config.digits).restrict(list(self.classes))
 
     def make_model(self, config):
-        model = build_model(self, config.core, config.head, self.hidden_size(config))
+        model = build_model(self, config.core, config.head, self.hidden_size(config),
+                            identity_recurrence=not config.random_recurrence)
         model.compile(keras.optimizers.Adam(config.lr), "mse", jit_compile=False)
         return model
 

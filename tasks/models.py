@@ -53,12 +53,16 @@ def is_unit_core(name):
     return name in nalu.CELLS
 
 
-def build_core(name, hidden, name_prefix="core"):
-    """An RNN layer (returning the last output) over the core cell `name`."""
+def build_core(name, hidden, name_prefix="core", identity_recurrence=True):
+    """An RNN layer (returning the last output) over the core cell `name`.
+
+    A unit cell starts as an exact accumulator when `identity_recurrence` (see
+    `nalu.UnitCell`); the baselines keep Keras' own initialisation.
+    """
     if name in BASELINE_CORES:
         cell = BASELINE_CORES[name](hidden)
     elif name in nalu.CELLS:
-        cell = nalu.CELLS[name](hidden)
+        cell = nalu.CELLS[name](hidden, identity_recurrence=identity_recurrence)
     else:
         raise UsageError(f"--core {name}: unknown core; choose from {', '.join(core_names())}")
     return keras.layers.RNN(cell, name=name_prefix)

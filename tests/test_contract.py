@@ -92,3 +92,12 @@ def test_copies_are_independent(name):
     together = nalu.UNITS[name](2, copy_seeds=[7, 8, 9])(inputs)
     alone = nalu.UNITS[name](2, copy_seeds=[8])(inputs[1:2])
     np.testing.assert_allclose(np.asarray(together)[1], np.asarray(alone)[0], rtol=1e-6)
+
+
+@pytest.mark.parametrize("name", UNIT_NAMES)
+def test_identity_recurrence_carries_the_state(name):
+    """With identity_recurrence the state rows of the unit's weight are exactly I."""
+    cell = nalu.CELLS[name](3, identity_recurrence=True)
+    cell.build((None, 4))
+    state_rows = np.asarray(cell.unit.weight_matrix())[:3]
+    np.testing.assert_array_equal(state_rows, np.eye(3, dtype="float32"))
