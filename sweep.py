@@ -32,6 +32,8 @@ def parse(argv=None):
     parser.add_argument("--extrapolation", default="2,6", help="test range low,high")
     parser.add_argument("--subset-ratio", default="0.25")
     parser.add_argument("--overlap-ratio", default="0.5")
+    parser.add_argument("--random-recurrence", action="store_true",
+                        help="running form: start unit cells random, not at the identity")
     parser.add_argument("--out", default="sweeps")
     parser.add_argument("--name")
     parser.add_argument("--quiet", action="store_true")
@@ -64,7 +66,8 @@ def parse(argv=None):
         extrapolation=value_range("extrapolation", args.extrapolation),
         subset_ratio=number("subset-ratio", args.subset_ratio, float),
         overlap_ratio=number("overlap-ratio", args.overlap_ratio, float),
-        out=args.out, name=args.name, quiet=args.quiet,
+        random_recurrence=args.random_recurrence, out=args.out, name=args.name,
+        quiet=args.quiet,
     )
 
 

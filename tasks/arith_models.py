@@ -102,7 +102,7 @@ class ArithmeticModel:
     Static inputs are (copies, n, features); running inputs (copies, n, time, features).
     """
 
-    def __init__(self, name, form, copy_seeds, regularizers):
+    def __init__(self, name, form, copy_seeds, regularizers, identity_recurrence=True):
         check_model(name, form)
         self.name, self.form = name, form
         self.recurrent = form == "running"
@@ -117,7 +117,9 @@ class ArithmeticModel:
             first, second = layer_pair(name)
             options = regularizers(first), regularizers(second)
             if self.recurrent:
-                cell = nalu.CELLS[first.unit_name](2, copy_seeds=seeds, **options[0])
+                cell = nalu.CELLS[first.unit_name](
+                    2, copy_seeds=seeds, identity_recurrence=identity_recurrence, **options[0]
+                )
                 self.layers = [cell, second(1, copy_seeds=seeds, **options[1])]
             else:
                 self.layers = [first(2, copy_seeds=seeds, **options[0]),
@@ -131,9 +133,15 @@ class ArithmeticModel:
 
     def run_steps(self, inputs, states):
         """Advance the recurrent layer over inputs (copies, n, time, features)."""
-        for step in range(inputs.shape[2]):
-            _, states = self.layers[0](inputs[:, :, step], states)
-        return states
+        def advance(step, carried):
+            _, carried = self.layers[0](ops.take(inputs, step, axis=2), carried)
+            return carried
+
+        if inputs.shape[2] <= 16:  # short: unrolled, cheaper to differentiate
+            for step in range(inputs.shape[2]):
+                states = advance(step, states)
+            return states
+        return ops.fori_loop(0, inputs.shape[2], advance, states)
 
     def head(self, states):
         return self.layers[1](states[0])

@@ -34,6 +34,7 @@ class ArithmeticSettings:
     eval_samples: int = 1000  # per seed (static); running uses eval_samples // 10
     pool_size: int = 4096  # training samples drawn once per seed, cycled through
     epsilon: float = 1e-5
+    identity_recurrence: bool = True  # running form: unit cells start as exact accumulators
     regularizer_start: float = 0.3  # fraction of the steps where the sparsity ramp starts
     regularizer_end: float = 0.6
 
@@ -106,7 +107,8 @@ def train_copies(data, settings, model_name, seeds, quiet=True):
     interpolation_set, extrapolation_set = seed_data.interpolation, seed_data.extrapolation
 
     keras.utils.set_random_seed(seeds[0])
-    model = ArithmeticModel(model_name, data.form, seeds, regularizer_options(settings))
+    model = ArithmeticModel(model_name, data.form, seeds, regularizer_options(settings),
+                            identity_recurrence=settings.identity_recurrence)
     model(pool_inputs[:, :2])  # build
     weights = model.trainable_weights
     schedule = keras.optimizers.schedules.ExponentialDecay(

@@ -71,9 +71,9 @@ class MnistTask:
     classes: tuple = tuple(range(10))
     train_length: int = 10
     eval_lengths: tuple = (10, 100, 1000)
-    steps: int = 2000
+    steps: int = 8000
     batch_size: int = 32
-    learning_rate: float = 1e-3
+    learning_rate: float = 3e-3
     core: str = "nac"
     head: str = "linear"
     description: str = ""
@@ -119,7 +119,9 @@ class MnistTask:
     def make_model(self, config):
         model = build_model(self, config.core, config.head, self.hidden_size(config),
                             identity_recurrence=not config.random_recurrence)
-        model.compile(keras.optimizers.Adam(config.lr), "mse", jit_compile=False)
+        # cosine decay to zero: the late small steps take the noise out of the digit values
+        schedule = keras.optimizers.schedules.CosineDecay(config.lr, config.steps)
+        model.compile(keras.optimizers.Adam(schedule), "mse", jit_compile=False)
         return model
 
     def load_inputs(self, config):

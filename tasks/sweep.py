@@ -40,6 +40,7 @@ class SweepConfig:
     extrapolation: tuple = (2.0, 6.0)
     subset_ratio: float = 0.25
     overlap_ratio: float = 0.5
+    random_recurrence: bool = False
     out: str = "sweeps"
     name: str | None = None
     quiet: bool = False
@@ -69,7 +70,8 @@ class SweepConfig:
 
     def settings(self):
         overrides = {"steps": self.steps, "learning_rate": self.lr,
-                     "batch_size": self.batch_size}
+                     "batch_size": self.batch_size,
+                     "identity_recurrence": not self.random_recurrence}
         return dataclasses.replace(
             ArithmeticSettings(), **{k: v for k, v in overrides.items() if v is not None}
         )
@@ -125,6 +127,8 @@ def run_sweep(config):
     settings = config.settings()
     seeds = list(range(config.first_seed, config.first_seed + config.seeds))
     name = config.name or f"{config.task}-{'_'.join(config.units)}-{'_'.join(config.ops)}"
+    if config.random_recurrence:
+        name += "-random_recurrence"
     folder = new_run_folder(config.out, name)
     write_json(folder / "config.json", {**dataclasses.asdict(config),
                                         "settings": dataclasses.asdict(settings)})

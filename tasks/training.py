@@ -1,6 +1,6 @@
 """The training loop shared by the sequence tasks: segments, checkpoints, resume, divergence.
 
-Training runs in segments of `checkpoint_every` steps (100 when checkpoints are off). After
+Training runs in segments of `checkpoint_every` steps (one segment when they are off). After
 each segment the model, with its optimizer state, is saved to `checkpoint.keras` and the
 step to `checkpoint.json`, both through a rename, so a run killed at any moment keeps its
 last complete checkpoint. Because batch `i` is a pure function of (seed, i), a resumed run
@@ -62,7 +62,7 @@ def fit_with_checkpoints(task, config, folder, batches):
         model = task.make_model(config)
     elif step:
         say(f"resuming from step {step}", config.quiet)
-    segment = config.checkpoint_every or min(100, config.steps)
+    segment = config.checkpoint_every or config.steps
     progress = TrainingProgress(config.steps, initial_step=step, quiet=config.quiet)
     loss, diverged_at = float("nan"), None
     while step < config.steps:
