@@ -9,7 +9,7 @@ import numpy as np
 from data.arithmetic import OPERATIONS, ArithmeticData
 from data.errors import UsageError
 from tasks.arith_models import check_model, describe
-from tasks.arithmetic import ArithmeticSettings, train_copies
+from tasks.arithmetic import default_settings, train_copies
 from tasks.progress import say
 from tasks.registry import get_task
 from tasks.runs import new_run_folder, write_json
@@ -73,7 +73,8 @@ class SweepConfig:
                      "batch_size": self.batch_size,
                      "identity_recurrence": not self.random_recurrence}
         return dataclasses.replace(
-            ArithmeticSettings(), **{k: v for k, v in overrides.items() if v is not None}
+            default_settings(get_task(self.task).form),
+            **{key: value for key, value in overrides.items() if value is not None},
         )
 
 

@@ -1,0 +1,56 @@
+"""The arithmetic benchmark's bars, measured with the sweep command's own code.
+
+    python benchmarks/arithmetic_bars.py [--only NAME ...] [--out sweeps/bench]
+
+Each part prints its Markdown table (success rate, 95% Wilson interval, median solved-at,
+mean sparsity error) and its wall time. Parts:
+  static20    NAC add/sub and NALU on all six ops, 20 seeds        (bar: NAC >= 95%)
+  running20   running add, NAC and LSTM, 20 seeds, length 10->1000  (bar: NAC >= 90%)
+  static100   NAC add, 100 seeds                                     (bar: < 5 minutes)
+  units20     NAU add/sub, NMU mul, NPU/RealNPU div, 20 seeds        (bars: >= 95%, >= 90%)
+  units100    NAU add and NMU mul, 100 seeds                         (bar: < 15 minutes)
+  compare     every unit on every static op, 10 seeds (the README's comparison table)
+"""
+
+import argparse
+import os
+import sys
+import time
+from pathlib import Path
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+PARTS = {
+    "static20": [("arith_static", ["nac"], ["add", "sub"], 20),
+                 ("arith_static", ["nalu"], ["add", "sub", "mul", "div", "square", "sqrt"], 20)],
+    "running20": [("arith_running", ["nac", "lstm"], ["add"], 20)],
+    "static100": [("arith_static", ["nac"], ["add"], 100)],
+    "units20": [("arith_static", ["nau"], ["add", "sub"], 20),
+                ("arith_static", ["nmu"], ["mul"], 20),
+                ("arith_static", ["npu", "realnpu"], ["div"], 20)],
+    "units100": [("arith_static", ["nau"], ["add"], 100),
+                 ("arith_static", ["nmu"], ["mul"], 100)],
+    "compare": [("arith_static", ["nac", "nalu", "nau", "nmu", "inalu", "npu", "realnpu"],
+                 ["add", "sub", "mul", "div", "square", "sqrt"], 10)],
+}
+
+
+def main():
+    from tasks.sweep import SweepConfig, run_sweep
+
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--only", nargs="*", choices=list(PARTS))
+    parser.add_argument("--out", default="sweeps/bench")
+    args = parser.parse_args()
+    for part in args.only or list(PARTS):
+        started = time.perf_counter()
+        for task, units, ops, seeds in PARTS[part]:
+            config = SweepConfig(task=task, units=tuple(units), ops=tuple(ops), seeds=seeds,
+                                 out=args.out, name=part, quiet=True)
+            run_sweep(config)
+        print(f"== {part}: {time.perf_counter() - started:.0f} s wall", flush=True)
+
+
+if __name__ == "__main__":
+    main()
