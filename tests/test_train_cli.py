@@ -6,39 +6,11 @@ import signal
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 import numpy as np
 import pytest
 
-from data.digits import load_bundled
-
-ROOT = Path(__file__).resolve().parents[1]
-TINY = ["--task", "mnist_sum", "--len", "3", "--steps", "30", "--batch-size", "4",
-        "--eval-lengths", "3,30", "--eval-sequences", "16", "--quiet"]
-
-
-@pytest.fixture(scope="module")
-def small_digits(tmp_path_factory):
-    """200 train / 60 test bundled digits as an mnist.npz."""
-    digits = load_bundled()
-    path = tmp_path_factory.mktemp("digits") / "small.npz"
-    np.savez(path, x_train=digits.train_images[::20], y_train=digits.train_labels[::20],
-             x_test=digits.test_images[::16], y_test=digits.test_labels[::16])
-    return str(path)
-
-
-def train(*arguments, check=True):
-    environment = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3", "CUDA_VISIBLE_DEVICES": ""}
-    return subprocess.run([sys.executable, str(ROOT / "train.py"), *arguments], cwd=ROOT,
-                          capture_output=True, text=True, env=environment, check=check)
-
-
-@pytest.fixture(scope="module")
-def finished_run(tmp_path_factory, small_digits):
-    out = tmp_path_factory.mktemp("runs")
-    train(*TINY, "--digits", small_digits, "--out", str(out), "--name", "run")
-    return out / "run"
+from tests.conftest import ROOT, TINY, train
 
 
 def test_run_writes_config_model_and_results(finished_run):

@@ -1,0 +1,112 @@
+"""evaluate.py and report.py: new lengths, chunking, reports, and every bad input."""
+
+import json
+import shutil
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from tests.conftest import TINY, run_script, train
+
+
+@pytest.fixture()
+def run_copy(tmp_path, finished_run):
+    """A private copy of the finished tiny run, safe to add results to."""
+    return shutil.copytree(finished_run, tmp_path / "run")
+
+
+def test_evaluate_adds_new_lengths_and_keeps_old_ones(run_copy):
+    """evaluate.py --lengths 3,200 adds length 200 and keeps 30 as it was."""
+    before = json.loads((run_copy / "results.json").read_text())
+    run_script("evaluate.py", str(run_copy), "--lengths", "3,200", "--sequences", "16",
+               "--quiet")
+    after = json.loads((run_copy / "results.json").read_text())
+    assert set(after["metrics"]) == {"3", "30", "200"}
+    assert after["metrics"]["30"] == before["metrics"]["30"]
+    assert after["metrics"]["3"]["mae"] == before["metrics"]["3"]["mae"]
+
+
+def test_chunked_evaluation_equals_whole_sequence_evaluation(finished_run):
+    """Scoring in time chunks of 7 carries the state: same predictions as one pass."""
+    from data.sequences import evaluation_positions
+    from tasks.evaluation import ChunkedCore, encode_images
+    from tasks.saved_runs import open_run
+
+    run = open_run(finished_run)
+    model = run.load_model()
+    digits = run.task.load_digits(run.config)
+    images = digits.test_images[..., None].astype("float32") / 255
+    encodings = encode_images(model, images)
+    positions = evaluation_positions(len(digits.test_labels), 50, 6, seed=0)
+    runner = ChunkedCore(model.get_layer("core"), model.get_layer("head"))
+    whole = runner.predict(encodings, positions, chunk=1000)
+    chunked = runner.predict(encodings, positions, chunk=7)
+    np.testing.assert_allclose(chunked, whole, rtol=1e-6)
+    full_model = model.predict(images[positions][..., :], verbose=0)
+    np.testing.assert_allclose(whole, full_model, rtol=1e-4, atol=1e-4)
+
+
+def test_report_from_two_runs(tmp_path, finished_run, small_digits):
+    """Two runs: table.md has a row per run, both PNGs decode."""
+    train(*TINY, "--core", "lstm", "--steps", "5", "--digits", small_digits,
+          "--out", str(tmp_path / "runs"), "--name", "lstm")
+    run_script("report.py", str(finished_run), str(tmp_path / "runs" / "lstm"),
+               "--out", str(tmp_path / "reports"))
+    folder = tmp_path / "reports" / "report"
+    rows = [line for line in (folder / "table.md").read_text().splitlines()
+            if line.startswith("| ") and not line.startswith("| run | task")]
+    assert len(rows) == 2
+    for picture in ("error_vs_length.png", "sequence.png"):
+        with Image.open(folder / picture) as image:
+            image.load()
+            assert image.width > 100 and image.height > 50
+
+
+def _assert_refused(result, text):
+    lines = result.stderr.strip().splitlines()
+    assert result.returncode == 2, result.stderr
+    assert len(lines) == 1 and text in lines[0] and "Traceback" not in result.stderr
+
+
+def test_evaluate_refuses_a_missing_folder(tmp_path):
+    """A run folder that does not exist: one line, exit 2."""
+    _assert_refused(run_script("evaluate.py", str(tmp_path / "nope"), check=False),
+                    "no such run folder")
+
+
+def test_evaluate_refuses_a_folder_without_model(tmp_path, run_copy):
+    """A run folder holding no model: one line, exit 2, results untouched."""
+    (run_copy / "model.keras").unlink()
+    before = (run_copy / "results.json").read_text()
+    _assert_refused(run_script("evaluate.py", str(run_copy), check=False), "holds no model")
+    assert (run_copy / "results.json").read_text() == before
+
+
+def test_evaluate_refuses_a_truncated_model(run_copy):
+    """A truncated model.keras: one line, exit 2, results untouched."""
+    model = run_copy / "model.keras"
+    model.write_bytes(model.read_bytes()[:500])
+    before = (run_copy / "results.json").read_text()
+    _assert_refused(run_script("evaluate.py", str(run_copy), check=False), "corrupt")
+    assert (run_copy / "results.json").read_text() == before
+
+
+@pytest.mark.parametrize("lengths", ["0", "-5", "10,abc", "2.5"])
+def test_evaluate_refuses_bad_lengths(run_copy, lengths):
+    """Lengths of 0, negative or not integers: one line naming --lengths, exit 2."""
+    _assert_refused(run_script("evaluate.py", str(run_copy), "--lengths", lengths,
+                               check=False), f"--lengths {lengths}")
+
+
+def test_evaluate_refuses_a_run_of_another_task(run_copy):
+    """--task mnist_count on a mnist_sum run: one line, exit 2."""
+    _assert_refused(run_script("evaluate.py", str(run_copy), "--task", "mnist_count",
+                               check=False), "is of task mnist_sum")
+
+
+def test_report_refuses_no_runs(tmp_path):
+    """report.py with no run folders: one line, exit 2, nothing written."""
+    _assert_refused(run_script("report.py", "--out", str(tmp_path / "reports"), check=False),
+                    "no run folders")
+    assert not (tmp_path / "reports").exists()
