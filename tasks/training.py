@@ -69,7 +69,7 @@ def fit_with_checkpoints(task, config, folder, batches):
         length = min(segment, config.steps - step)
         guard = _StopOnDivergence(step)
         history = model.fit(
-            batches(step, length), steps_per_epoch=length, epochs=1, verbose=0,
+            batches(step, length), steps_per_epoch=length, epochs=1, verbose=0, shuffle=False,
             callbacks=[progress, guard],
         )
         if guard.diverged_at is not None:
