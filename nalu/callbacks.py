@@ -35,8 +35,9 @@ class ReinitializeOnStagnation(keras.callbacks.Callback):
     Reference: Schloer, Ring, Hotho, "iNALU", arXiv 2003.07629, section 3.
     """
 
-    def __init__(self, monitor="loss", patience=10, min_delta=1e-3, threshold=0.0):
+    def __init__(self, monitor="loss", patience=10, min_delta=1e-3, threshold=0.0, seed=None):
         super().__init__()
+        self.seed = seed
         self.monitor = monitor
         self.patience = int(patience)
         self.min_delta = float(min_delta)
@@ -56,15 +57,25 @@ class ReinitializeOnStagnation(keras.callbacks.Callback):
         if not np.isfinite(best_recent) or best_recent > best_before * (1.0 - self.min_delta):
             self.reinitialize()
 
+    def _fresh(self, initializer):
+        """The initializer with a new seed (a seeded Keras initializer repeats its draw)."""
+        config = initializer.get_config()
+        if "seed" not in config:
+            return initializer
+        self._seed_source = getattr(self, "_seed_source", np.random.default_rng(self.seed))
+        seed = int(self._seed_source.integers(2**31 - 1))
+        return initializer.__class__.from_config({**config, "seed": seed})
+
     def reinitialize(self):
         """Re-draw every trainable weight and reset the optimizer's moments."""
         for layer in self.model._flatten_layers(include_self=False, recursive=True):
             for name, value in vars(layer).items():
                 if name.endswith("_initializer") and callable(value):
                     weight_name = name[: -len("_initializer")]
+                    initializer = self._fresh(value)
                     for weight in layer.trainable_weights:
                         if weight.path.split("/")[-1].startswith(weight_name):
-                            weight.assign(value(weight.shape, dtype=weight.dtype))
+                            weight.assign(initializer(weight.shape, dtype=weight.dtype))
         for variable in self.model.optimizer.variables:
             if variable is not self.model.optimizer.iterations:
                 variable.assign(keras.ops.zeros_like(variable))

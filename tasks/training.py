@@ -64,13 +64,16 @@ def fit_with_checkpoints(task, config, folder, batches):
         say(f"resuming from step {step}", config.quiet)
     segment = config.checkpoint_every or config.steps
     progress = TrainingProgress(config.steps, initial_step=step, quiet=config.quiet)
+    tensorboard = keras.callbacks.TensorBoard(
+        log_dir=str(Path(folder) / "tensorboard"), write_graph=False, update_freq=50
+    )
     loss, diverged_at = float("nan"), None
     while step < config.steps:
         length = min(segment, config.steps - step)
         guard = _StopOnDivergence(step)
         history = model.fit(
             batches(step, length), steps_per_epoch=length, epochs=1, verbose=0, shuffle=False,
-            callbacks=[progress, guard],
+            callbacks=[progress, guard, tensorboard], initial_epoch=0,
         )
         if guard.diverged_at is not None:
             diverged_at = guard.diverged_at

@@ -44,3 +44,18 @@ def test_negative_strength_is_rejected():
     """A negative strength raises a ValueError naming it."""
     with pytest.raises(ValueError, match="strength=-1"):
         nalu.SparsityRegularizer(-1)
+
+
+def test_reinitialize_on_stagnation_redraws_weights():
+    """A loss that stops improving makes the callback re-draw the weights once."""
+    layer = nalu.INALU(1)
+    model = keras.Sequential([keras.Input((2,)), layer])
+    model.compile("adam", "mse")
+    callback = nalu.ReinitializeOnStagnation(patience=2, min_delta=0.5, threshold=0.0)
+    callback.set_model(model)
+    before = [np.array(weight) for weight in layer.trainable_weights]
+    for epoch, loss in enumerate([10.0, 9.0, 8.9, 8.8]):
+        callback.on_epoch_end(epoch, {"loss": loss})
+    assert callback.reinitializations == 1
+    after = [np.array(weight) for weight in layer.trainable_weights]
+    assert all(not np.array_equal(b, a) for b, a in zip(before, after, strict=True))

@@ -1,0 +1,53 @@
+"""The sweep: Wilson intervals, a tiny end-to-end sweep, and its bad input."""
+
+import json
+
+import pytest
+
+from tests.conftest import run_script
+
+
+@pytest.mark.parametrize("successes, trials, low, high", [
+    (0, 20, 0.0, 0.1611),      # known values of the 95% Wilson score interval
+    (20, 20, 0.8389, 1.0),
+    (10, 20, 0.2993, 0.7007),
+    (98, 100, 0.9300, 0.9945),
+])
+def test_wilson_interval_matches_known_values(successes, trials, low, high):
+    """The interval agrees with published Wilson bounds to 1e-3."""
+    from tasks.sweep import wilson_interval
+
+    computed = wilson_interval(successes, trials)
+    assert computed == pytest.approx((low, high), abs=1e-3)
+
+
+def test_tiny_sweep_end_to_end(tmp_path):
+    """sweep.py over 2 units x 1 op x 3 seeds writes a JSON and a Markdown row per pair."""
+    run_script("sweep.py", "--task", "arith_static", "--op", "add", "--units", "nau,linear",
+               "--seeds", "3", "--steps", "2000", "--lr", "0.01", "--out", str(tmp_path),
+               "--name", "tiny", "--quiet")
+    results = json.loads((tmp_path / "tiny" / "results.json").read_text())
+    assert [(row["unit"], row["op"], row["seeds"]) for row in results["rows"]] == [
+        ("nau-nau", "add", 3), ("linear", "add", 3)]
+    for row in results["rows"]:
+        assert row["wilson_low"] <= row["success_rate"] <= row["wilson_high"]
+    assert [result["seed"] for result in results["per_seed"]["linear/add"]] == [0, 1, 2]
+    table = (tmp_path / "tiny" / "table.md").read_text().splitlines()
+    assert len(table) == 4 and table[2].startswith("| nau-nau | add |")
+
+
+@pytest.mark.parametrize("arguments, flag", [
+    (["--op", "pow"], "--op pow"),
+    (["--interpolation", "2,1"], "--interpolation 2.0,1.0"),
+    (["--extrapolation", "3,3"], "--extrapolation 3.0,3.0"),
+    (["--subset-ratio", "0"], "--subset-ratio 0.0"),
+    (["--overlap-ratio", "1.5"], "--overlap-ratio 1.5"),
+    (["--seeds", "0"], "--seeds 0"),
+    (["--units", "abacus"], "--units abacus"),
+])
+def test_bad_sweep_input_is_one_line_naming_the_flag(tmp_path, arguments, flag):
+    """Unknown op, bad range or ratio, zero seeds: exit 2, one line naming the flag."""
+    result = run_script("sweep.py", *arguments, "--out", str(tmp_path / "out"), check=False)
+    lines = result.stderr.strip().splitlines()
+    assert result.returncode == 2 and len(lines) == 1 and flag in lines[0]
+    assert not (tmp_path / "out").exists()
