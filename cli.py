@@ -17,6 +17,17 @@ class ArgumentParser(argparse.ArgumentParser):
         return UsageError(message)
 
 
+def number(flag, value, kind=int):
+    """`value` as `kind` (None stays None), or a UsageError naming `--flag` and the value."""
+    if value is None:
+        return None
+    try:
+        return kind(value)
+    except ValueError:
+        expected = "an integer" if kind is int else "a number"
+        raise UsageError(f"--{flag} {value}: must be {expected}") from None
+
+
 def fail(message):
     """Print `prog: error: message` on one line to stderr and exit with code 2."""
     print(f"{sys.argv[0].split('/')[-1]}: error: {message}", file=sys.stderr)

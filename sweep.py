@@ -8,7 +8,7 @@ import sys
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
-from cli import ArgumentParser, fail, import_tensorflow_quietly  # noqa: E402
+from cli import ArgumentParser, fail, import_tensorflow_quietly, number  # noqa: E402
 
 import_tensorflow_quietly()
 
@@ -38,14 +38,6 @@ def parse(argv=None):
     parser.add_argument("--name")
     parser.add_argument("--quiet", action="store_true")
     args = parser.parse_args(argv)
-
-    def number(flag, value, kind=int):
-        if value is None:
-            return None
-        try:
-            return kind(value)
-        except ValueError:
-            raise UsageError(f"--{flag} {value}: must be a number") from None
 
     def value_range(flag, text):
         parts = text.split(",")

@@ -8,7 +8,7 @@ import sys
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
-from cli import ArgumentParser, fail, import_tensorflow_quietly  # noqa: E402
+from cli import ArgumentParser, fail, import_tensorflow_quietly, number  # noqa: E402
 
 import_tensorflow_quietly()
 
@@ -40,16 +40,6 @@ def parse(argv=None):
     parser.add_argument("--resume", help="run folder of an interrupted run to continue")
     parser.add_argument("--quiet", action="store_true", help="no progress bars")
     args = parser.parse_args(argv)
-
-    def number(flag, value, kind=int):
-        if value is None:
-            return None
-        try:
-            return kind(value)
-        except ValueError:
-            expected = "an integer" if kind is int else "a number"
-            raise parser.usage_error(f"--{flag} {value}: must be {expected}") from None
-
     return TrainConfig(
         task=args.task, length=number("len", args.length), steps=number("steps", args.steps),
         batch_size=number("batch-size", args.batch_size), lr=number("lr", args.lr, float),
