@@ -6,6 +6,7 @@ Each part prints its Markdown table (success rate, 95% Wilson interval, median s
 mean sparsity error) and its wall time. Parts:
   static20    NAC add/sub and NALU on all six ops, 20 seeds        (bar: NAC >= 95%)
   running20   running add, NAC and LSTM, 20 seeds, length 10->1000  (bar: NAC >= 90%)
+  running20random  the same NAC, started from a random (not identity) recurrence
   static100   NAC add, 100 seeds                                     (bar: < 5 minutes)
   units20     NAU add/sub, NMU mul, NPU/RealNPU div, 20 seeds        (bars: >= 95%, >= 90%)
   units100    NAU add and NMU mul, 100 seeds                         (bar: < 15 minutes)
@@ -25,6 +26,7 @@ PARTS = {
     "static20": [("arith_static", ["nac"], ["add", "sub"], 20),
                  ("arith_static", ["nalu"], ["add", "sub", "mul", "div", "square", "sqrt"], 20)],
     "running20": [("arith_running", ["nac", "lstm"], ["add"], 20)],
+    "running20random": [("arith_running", ["nac"], ["add"], 20, True)],
     "static100": [("arith_static", ["nac"], ["add"], 100)],
     "units20": [("arith_static", ["nau"], ["add", "sub"], 20),
                 ("arith_static", ["nmu"], ["mul"], 20),
@@ -45,9 +47,10 @@ def main():
     args = parser.parse_args()
     for part in args.only or list(PARTS):
         started = time.perf_counter()
-        for task, units, ops, seeds in PARTS[part]:
+        for task, units, ops, seeds, *random_recurrence in PARTS[part]:
             config = SweepConfig(task=task, units=tuple(units), ops=tuple(ops), seeds=seeds,
-                                 out=args.out, name=part, quiet=True)
+                                 random_recurrence=bool(random_recurrence), out=args.out,
+                                 name=part, quiet=True)
             run_sweep(config)
         print(f"== {part}: {time.perf_counter() - started:.0f} s wall", flush=True)
 
