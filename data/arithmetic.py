@@ -8,6 +8,7 @@ solved).
 """
 
 import dataclasses
+import itertools
 
 import numpy as np
 
@@ -88,19 +89,32 @@ class ArithmeticData:
         a, b = self.operands(inputs, mask)
         return OPERATIONS[self.op](a, b)[:, None].astype("float32")
 
-    def perturbed_targets(self, inputs, mask, epsilon):
-        """What the exact solution with every weight moved by +epsilon outputs.
+    def perturbed_targets(self, inputs, mask, epsilon, signs=(1, 1, 1, 1)):
+        """What the exact solution with every weight moved by epsilon outputs.
 
-        Selection weights become 1 + eps, unselected ones eps, a recurrent weight 1 + eps
-        (the running sum decays or grows by it each step), and the output is scaled by
-        1 + eps for the output layer's weights.
+        `signs` = (a, b, output, recurrence): selection weights of a become 1 + s_a eps and
+        unselected ones s_a eps (likewise for b), the output is scaled by 1 + s_out eps and,
+        when running, the carried sums by 1 + s_rec eps at every step.
         """
-        weights = mask + epsilon
+        sign_a, sign_b, sign_output, sign_recurrence = signs
+        weights = mask + epsilon * np.array([sign_a, sign_b], dtype="float64")
         if inputs.ndim == 3:
             totals = np.zeros((len(inputs), 2))
             for step in range(inputs.shape[1]):
-                totals = (1 + epsilon) * totals + inputs[:, step].astype("float64") @ weights
+                totals = ((1 + sign_recurrence * epsilon) * totals
+                          + inputs[:, step].astype("float64") @ weights)
         else:
             totals = inputs.astype("float64") @ weights
-        output = OPERATIONS[self.op](totals[:, 0], totals[:, 1]) * (1 + epsilon)
+        output = OPERATIONS[self.op](totals[:, 0], totals[:, 1]) * (1 + sign_output * epsilon)
         return output[:, None].astype("float64")
+
+    def threshold(self, inputs, mask, epsilon):
+        """The success threshold: the MSE of the epsilon-perturbed exact solution, taking
+        the worst sign pattern (a fixed pattern lets errors cancel, e.g. in a - b)."""
+        target = self.targets(inputs, mask).astype("float64")
+        patterns = itertools.product((1, -1), repeat=4 if inputs.ndim == 3 else 3)
+        return max(
+            float(np.mean((self.perturbed_targets(inputs, mask, epsilon, (*pattern, 1)[:4])
+                           - target) ** 2))
+            for pattern in patterns
+        )

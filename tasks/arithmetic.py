@@ -72,7 +72,7 @@ class SeedData:
     """Every seed's fixed subsets, training pool, and evaluation sets, stacked over seeds.
 
     Seed k's data depends on seed k alone. `thresholds[k]` is the extrapolation MSE of the
-    exact solution with every weight perturbed by `settings.epsilon`.
+    exact solution with every weight perturbed by `settings.epsilon` (worst sign pattern).
     """
 
     def __init__(self, data, settings, seeds):
@@ -91,8 +91,7 @@ class SeedData:
                          for rng in rngs]
         extrapolation = [data.draw(rng, samples, eval_range, eval_length) for rng in rngs]
         self.thresholds = np.array([
-            np.mean((data.perturbed_targets(inputs, mask, settings.epsilon)
-                     - data.targets(inputs, mask)) ** 2)
+            data.threshold(inputs, mask, settings.epsilon)
             for inputs, mask in zip(extrapolation, masks, strict=True)
         ])
 

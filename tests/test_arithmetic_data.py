@@ -85,3 +85,12 @@ def test_bad_settings_name_the_flag(arguments, flag):
     """Unknown op, empty or inverted range, ratio outside (0, 1]: UsageError naming the flag."""
     with pytest.raises(UsageError, match=f"^{flag}"):
         ArithmeticData(**arguments)
+
+
+def test_threshold_does_not_let_subtraction_errors_cancel():
+    """For a - b the threshold is of the same order as for a + b (no cancellation)."""
+    inputs = ArithmeticData().draw(np.random.default_rng(5), 200, (2.0, 6.0))
+    mask = ArithmeticData().masks(0)
+    add = ArithmeticData(op="add").threshold(inputs, mask, 1e-5)
+    sub = ArithmeticData(op="sub").threshold(inputs, mask, 1e-5)
+    assert 0.1 * add < sub <= add
