@@ -54,8 +54,8 @@ def error_plot(runs, path):
                   label=f"{run.config.task}: {label(run)}")
     for length in sorted({run.config.length for run in runs}):
         axes.axvline(length, color="grey", linestyle="--", linewidth=1)
-        axes.annotate(f"trained on {length}", (length, 1), rotation=90, fontsize=8,
-                      color="grey", xytext=(3, 5), textcoords="offset points")
+        axes.text(length, 0.03, f" trained on {length}", rotation=90, fontsize=8,
+                  color="grey", transform=axes.get_xaxis_transform(), va="bottom")
     axes.set(xscale="log", yscale="log", xlabel="sequence length", ylabel="MAE",
              title="Extrapolation: error against sequence length")
     axes.grid(True, which="both", alpha=0.3)

@@ -59,6 +59,7 @@ def score_lengths(model, images, labels, task, lengths, sequences, seed, quiet=F
     metrics = {}
     for length in lengths:
         started = tf.timestamp()
+        # encoding is timed with each length, so images_per_second is the full cost
         encodings = encode_images(model, images)
         positions = evaluation_positions(len(labels), length, sequences, seed)
         predictions = []
