@@ -66,7 +66,7 @@ def model_names():
     return [*sorted(nalu.UNITS), *BASELINES]
 
 
-def layer_pair(name):
+def layer_pair(name, flag="--units"):
     """(first unit class, second unit class) for a unit model name like `nac` or `nau-nmu`."""
     parts = name.split("-")
     if len(parts) == 1 and name in nalu.UNITS:
@@ -76,7 +76,7 @@ def layer_pair(name):
     if len(parts) == 2 and all(part in nalu.UNITS for part in parts):
         return nalu.UNITS[parts[0]], nalu.UNITS[parts[1]]
     raise UsageError(
-        f"--units {name}: unknown model; choose from {', '.join(model_names())} "
+        f"{flag} {name}: unknown model; choose from {', '.join(model_names())} "
         "or a pair like nau-nmu"
     )
 
@@ -88,12 +88,13 @@ def describe(name):
     return f"{first.unit_name}-{second.unit_name}"
 
 
-def check_model(name, form):
+def check_model(name, form, flag="--units"):
+    """A UsageError naming `flag` unless `name` is a model the `form` accepts."""
     if name == "lstm" and form != "running":
-        raise UsageError("--units lstm: the LSTM baseline is for arith_running only")
+        raise UsageError(f"{flag} lstm: the LSTM baseline is for arith_running only")
     if name in BASELINES:
         return
-    layer_pair(name)
+    layer_pair(name, flag)
 
 
 class ArithmeticModel:

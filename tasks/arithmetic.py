@@ -15,7 +15,7 @@ import numpy as np
 import nalu
 from data.arithmetic import OPERATIONS, ArithmeticData
 from data.errors import UsageError
-from tasks.arith_models import ArithmeticModel, check_model, describe, model_names
+from tasks.arith_models import ArithmeticModel, check_model, describe
 from tasks.progress import bar
 from tasks.registry import register_task
 
@@ -245,11 +245,7 @@ class ArithmeticTask:
     def check(self, config):
         if config.op not in OPERATIONS:
             raise UsageError(f"--op {config.op}: unknown; choose from {', '.join(OPERATIONS)}")
-        if config.core not in model_names() and "-" not in config.core:
-            raise UsageError(
-                f"--core {config.core}: unknown model; choose from {', '.join(model_names())}"
-            )
-        check_model(config.core, self.form)
+        check_model(config.core, self.form, flag="--core")
 
     def load_inputs(self, config):
         return self.data(config.op)

@@ -81,6 +81,8 @@ def test_resume_after_sigkill_matches_an_uninterrupted_run(tmp_path, small_digit
     (["--eval-lengths", "10,,100"], "--eval-lengths 10,,100"),
     (["--eval-lengths", "10,x"], "--eval-lengths 10,x"),
     (["--digits", "/no/such/file.npz"], "--digits /no/such/file.npz"),
+    (["--task", "arith_static", "--core", "nac-abacus"], "--core nac-abacus"),
+    (["--task", "arith_static", "--core", "lstm"], "--core lstm"),
 ])
 def test_bad_input_is_one_line_naming_the_flag(tmp_path, arguments, flag):
     """Bad flags exit 2 with one line naming flag and value, no traceback, nothing written."""
