@@ -29,6 +29,8 @@ def parse(argv=None):
     parser.add_argument("--hidden", help="state size of the core")
     parser.add_argument("--random-recurrence", action="store_true",
                         help="start a unit core's state weights random, not at the identity")
+    parser.add_argument("--shift", help="MNIST tasks: move each training image by a random "
+                        "offset of up to this many pixels (augmentation; 0 turns it off)")
     parser.add_argument("--op", help="arithmetic operation (arith_* tasks)")
     parser.add_argument("--seed", default="0")
     parser.add_argument("--digits", default="auto", help="auto, bundled, mnist or a path")
@@ -44,7 +46,7 @@ def parse(argv=None):
         task=args.task, length=number("len", args.length), steps=number("steps", args.steps),
         batch_size=number("batch-size", args.batch_size), lr=number("lr", args.lr, float),
         core=args.core, head=args.head, hidden=number("hidden", args.hidden), op=args.op,
-        random_recurrence=args.random_recurrence,
+        random_recurrence=args.random_recurrence, shift=number("shift", args.shift),
         seed=number("seed", args.seed), digits=args.digits,
         eval_lengths=None if args.eval_lengths is None
         else parse_lengths("eval-lengths", args.eval_lengths),

@@ -10,11 +10,33 @@ import numpy as np
 import tensorflow as tf
 
 
-def training_dataset(images, labels, length, batch_size, seed, start_step=0, steps=None):
+def shift_images(pictures, max_shift, seed):
+    """Move every image (..., 28, 28, 1) by its own random whole-pixel offset in
+    [-max_shift, max_shift] along each axis, filling with zeros (stateless, from `seed`)."""
+    if not max_shift:
+        return pictures
+    shape = tf.shape(pictures)
+    flat = tf.reshape(pictures, tf.concat([[-1], shape[-3:]], axis=0))  # (n, 28, 28, 1)
+    size = int(pictures.shape[-2])
+    padded = tf.pad(flat, [[0, 0], [max_shift, max_shift], [max_shift, max_shift], [0, 0]])
+    offsets = tf.random.stateless_uniform(
+        (tf.shape(flat)[0], 2), seed=seed, maxval=2 * max_shift + 1, dtype=tf.int32
+    )
+    window = tf.range(size)
+    rows = offsets[:, :1] + window  # (n, 28): which padded rows each image keeps
+    columns = offsets[:, 1:] + window
+    moved = tf.gather(padded, rows, axis=1, batch_dims=1)
+    moved = tf.gather(moved, columns, axis=2, batch_dims=1)
+    return tf.reshape(moved, shape)
+
+
+def training_dataset(images, labels, length, batch_size, seed, start_step=0, steps=None,
+                     max_shift=0):
     """Batches of (images (batch, length, 28, 28, 1) float32 in [0, 1], labels (batch, length)).
 
     Batch `i` uses the stateless seed (seed, i); the dataset starts at `start_step` and
-    yields `steps` batches (forever when None).
+    yields `steps` batches (forever when None). With `max_shift` > 0 every image is moved
+    by a random offset of up to that many pixels (augmentation; also a function of (seed, i)).
     """
     images = tf.constant(images)  # (n, 28, 28) uint8
     labels = tf.constant(labels)
@@ -26,7 +48,8 @@ def training_dataset(images, labels, length, batch_size, seed, start_step=0, ste
             maxval=count, dtype=tf.int64,
         )
         pictures = tf.cast(tf.gather(images, positions), tf.float32)[..., None] / 255.0
-        return pictures, tf.gather(labels, positions)
+        shift_seed = tf.stack([tf.cast(seed, tf.int64) ^ 0x5A1F7, step])
+        return shift_images(pictures, max_shift, shift_seed), tf.gather(labels, positions)
 
     stop = np.iinfo(np.int64).max if steps is None else start_step + steps
     step_numbers = tf.data.Dataset.range(start_step, stop)

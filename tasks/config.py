@@ -19,6 +19,7 @@ class TrainConfig:
     head: str | None = None
     hidden: int | None = None  # state size of the recurrent core
     random_recurrence: bool = False  # unit cores: random instead of identity recurrence
+    shift: int | None = None  # MNIST: training images move by up to this many pixels
     seed: int = 0
     digits: str = "auto"
     eval_lengths: list | None = None
@@ -53,6 +54,8 @@ class TrainConfig:
             raise UsageError(f"--lr {self.lr}: must be a positive number")
         for length in self.eval_lengths or []:
             check_positive_int("eval-lengths", length)
+        if self.shift is not None and not (isinstance(self.shift, int) and 0 <= self.shift <= 8):
+            raise UsageError(f"--shift {self.shift}: must be an integer from 0 to 8 (pixels)")
         if self.checkpoint_every < 0:
             raise UsageError(f"--checkpoint-every {self.checkpoint_every}: must be >= 0")
 

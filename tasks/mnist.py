@@ -74,6 +74,7 @@ class MnistTask:
     steps: int = 8000
     batch_size: int = 32
     learning_rate: float = 3e-3
+    shift: int = 0  # --shift: random whole-pixel moves of the training images (augmentation)
     core: str = "nac"
     head: str = "linear"
     description: str = ""
@@ -89,6 +90,7 @@ class MnistTask:
             "core": self.core,
             "head": self.head,
             "eval_sequences": 1000,
+            "shift": self.shift,
         }
 
     def hidden_size(self, config):
@@ -135,7 +137,7 @@ class MnistTask:
         def batches(start_step, steps):
             return training_dataset(
                 digits.train_images, digits.train_labels, config.length, config.batch_size,
-                config.seed, start_step=start_step, steps=steps,
+                config.seed, start_step=start_step, steps=steps, max_shift=config.shift,
             ).map(lambda images, labels: (images, self.target(labels)))
 
         started = time.perf_counter()

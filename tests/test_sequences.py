@@ -55,3 +55,35 @@ def test_targets_are_sums_counts_and_products_of_labels():
     np.testing.assert_array_equal(counts[0], np.bincount([1, 2, 2, 9], minlength=10))
     np.testing.assert_array_equal(counts[1], np.bincount([3, 3, 3, 3], minlength=10))
     np.testing.assert_array_equal(get_task("mnist_prod").targets(labels), [[36], [81]])
+
+
+def test_shift_moves_each_image_whole_and_fills_with_zeros():
+    """Shifted images are the originals moved by whole pixels within the bound, zero-filled,
+    different offsets for different images, and the same for the same seed and step."""
+    import tensorflow as tf
+
+    from data.sequences import shift_images
+
+    pictures = np.zeros((4, 6, 28, 28, 1), "float32")
+    pictures[..., 10:18, 9:19, 0] = np.arange(80, dtype="float32").reshape(8, 10) + 1
+    seed = tf.constant([5, 7], tf.int64)
+    moved = shift_images(tf.constant(pictures), 2, seed).numpy()
+    np.testing.assert_array_equal(moved, shift_images(tf.constant(pictures), 2, seed).numpy())
+    offsets = set()
+    for original, shifted in zip(pictures.reshape(-1, 28, 28), moved.reshape(-1, 28, 28),
+                                 strict=True):
+        rows, columns = np.nonzero(shifted)
+        dy, dx = rows.min() - 10, columns.min() - 9
+        assert abs(dy) <= 2 and abs(dx) <= 2
+        np.testing.assert_array_equal(np.roll(original, (dy, dx), axis=(0, 1)), shifted)
+        offsets.add((dy, dx))
+    assert len(offsets) > 5  # 24 images, 25 possible offsets
+    np.testing.assert_array_equal(shift_images(tf.constant(pictures), 0, seed), pictures)
+
+
+def test_shifted_training_batches_keep_labels_and_change_pixels():
+    """`max_shift` changes the images of a batch, not which digits (labels) it holds."""
+    plain = next(iter(training_dataset(IMAGES, LABELS, 5, 4, 1, steps=1)))
+    shifted = next(iter(training_dataset(IMAGES, LABELS, 5, 4, 1, steps=1, max_shift=2)))
+    np.testing.assert_array_equal(plain[1], shifted[1])
+    assert not np.array_equal(plain[0].numpy(), shifted[0].numpy())

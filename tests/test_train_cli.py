@@ -78,6 +78,8 @@ def test_resume_after_sigkill_matches_an_uninterrupted_run(tmp_path, small_digit
     (["--len", "-3"], "--len -3"),
     (["--len", "2.5"], "--len 2.5"),
     (["--steps", "0"], "--steps 0"),
+    (["--shift", "-1"], "--shift -1"),
+    (["--shift", "1.5"], "--shift 1.5"),
     (["--eval-lengths", "10,,100"], "--eval-lengths 10,,100"),
     (["--eval-lengths", "10,x"], "--eval-lengths 10,x"),
     (["--digits", "/no/such/file.npz"], "--digits /no/such/file.npz"),
