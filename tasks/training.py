@@ -1,16 +1,20 @@
 """The training loop shared by the sequence tasks: segments, checkpoints, resume, divergence.
 
 Training runs in segments of `checkpoint_every` steps (one segment when they are off). After
-each segment the model, with its optimizer state, is saved to `checkpoint.keras` and the
-step to `checkpoint.json`, both through a rename, so a run killed at any moment keeps its
-last complete checkpoint. Because batch `i` is a pure function of (seed, i), a resumed run
+each segment the model, with its optimizer state, is saved (through a rename) and then
+`checkpoint.json` naming it, so a run killed at any moment keeps its last complete
+checkpoint. Because batch `i` is a pure function of (seed, i), a resumed run
 continues with exactly the batches it would have seen and ends with the same weights.
-If the loss turns NaN or inf, training stops, the message names the step, and the model
-falls back to its last finite checkpoint.
+If the loss turns NaN or inf at step t (the loss of the weights after t - 1 updates), training
+stops, a message on stderr names the step (also under --quiet), and the model falls back to
+the newest checkpoint from step t - 2 or earlier, the last weights known to give a finite
+loss; the checkpoint before the latest is kept for that, and step 0 is checkpointed too.
+Checkpoints are `checkpoint-<step>.keras`; `checkpoint.json` names the latest two.
 """
 
 import math
 import os
+import sys
 from pathlib import Path
 
 import keras
@@ -19,8 +23,11 @@ import numpy as np
 from tasks.progress import TrainingProgress, say
 from tasks.runs import read_json, write_json
 
-CHECKPOINT = "checkpoint.keras"
-CHECKPOINT_STATE = "checkpoint.json"
+CHECKPOINT_STATE = "checkpoint.json"  # {"step", "previous_step"}: names the model files
+
+
+def _checkpoint_model(folder, step):
+    return Path(folder) / f"checkpoint-{step}.keras"
 
 
 class _StopOnDivergence(keras.callbacks.Callback):
@@ -39,19 +46,37 @@ class _StopOnDivergence(keras.callbacks.Callback):
 
 
 def save_checkpoint(model, folder, step):
-    partial = Path(folder) / "checkpoint-partial.keras"
+    """Save the model of `step`; keep it and the one before it, drop older ones.
+
+    The model file is written first and `checkpoint.json` (through a rename) last, so a kill
+    at any moment leaves a state file that names complete model files.
+    """
+    folder = Path(folder)
+    state_path = folder / CHECKPOINT_STATE
+    previous = read_json(state_path, "--resume")["step"] if state_path.exists() else None
+    partial = folder / "checkpoint-partial.keras"
     model.save(partial)
-    os.replace(partial, Path(folder) / CHECKPOINT)
-    write_json(Path(folder) / CHECKPOINT_STATE, {"step": step})
+    os.replace(partial, _checkpoint_model(folder, step))
+    write_json(state_path, {"step": step, "previous_step": previous})
+    for path in folder.glob("checkpoint-*.keras"):
+        if path.name not in {_checkpoint_model(folder, step).name,
+                             _checkpoint_model(folder, previous).name}:
+            path.unlink()
 
 
-def load_checkpoint(folder):
-    """(model with optimizer state, step) of the run's last checkpoint, or (None, 0)."""
-    path = Path(folder) / CHECKPOINT
-    if not path.exists():
+def load_checkpoint(folder, before=None):
+    """(model with optimizer state, step) of the run's last checkpoint, or (None, 0).
+
+    With `before`, the newest of the last two checkpoints whose step is below it.
+    """
+    state_path = Path(folder) / CHECKPOINT_STATE
+    if not state_path.exists():
         return None, 0
-    step = read_json(Path(folder) / CHECKPOINT_STATE, "--resume")["step"]
-    return keras.saving.load_model(path), int(step)
+    state = read_json(state_path, "--resume")
+    for step in (state["step"], state.get("previous_step")):
+        if step is not None and (before is None or step < before):
+            return keras.saving.load_model(_checkpoint_model(folder, step)), int(step)
+    return None, 0
 
 
 def fit_with_checkpoints(task, config, folder, batches):
@@ -68,6 +93,8 @@ def fit_with_checkpoints(task, config, folder, batches):
         log_dir=str(Path(folder) / "tensorboard"), write_graph=False, update_freq=50
     )
     loss, diverged_at = float("nan"), None
+    if config.checkpoint_every and step == 0:
+        save_checkpoint(model, folder, 0)
     while step < config.steps:
         length = min(segment, config.steps - step)
         guard = _StopOnDivergence(step)
@@ -77,11 +104,16 @@ def fit_with_checkpoints(task, config, folder, batches):
         )
         if guard.diverged_at is not None:
             diverged_at = guard.diverged_at
-            say(f"training diverged: the loss became NaN or inf at step {diverged_at}; "
-                "keeping the last finite checkpoint", config.quiet)
-            restored, restored_step = load_checkpoint(folder)
+            # the weights after diverged_at - 1 updates gave the non-finite loss
+            restored, restored_step = load_checkpoint(folder, before=diverged_at - 1)
             if restored is not None:
                 model, step = restored, restored_step
+                kept = f"keeping the checkpoint of step {step}"
+            else:
+                step = diverged_at
+                kept = "no earlier checkpoint to fall back to (use --checkpoint-every)"
+            print(f"training diverged: the loss became NaN or inf at step {diverged_at}; "
+                  f"{kept}", file=sys.stderr, flush=True)
             break
         step += length
         loss = float(history.history["loss"][-1])

@@ -56,7 +56,13 @@ def test_resume_after_sigkill_matches_an_uninterrupted_run(tmp_path, small_digit
                              stderr=subprocess.DEVNULL)
     state = tmp_path / "cut" / "checkpoint.json"
     deadline = time.time() + 120
-    while time.time() < deadline and not state.exists():
+    def saved_step():  # step 0 is checkpointed at once; wait for a mid-training one
+        try:
+            return json.loads(state.read_text())["step"]
+        except (FileNotFoundError, json.JSONDecodeError):
+            return 0
+
+    while time.time() < deadline and saved_step() < 10:
         time.sleep(0.05)
     child.send_signal(signal.SIGKILL)
     child.wait()
@@ -102,3 +108,24 @@ def test_digits_that_are_not_mnist_are_refused(tmp_path):
     result = train("--digits", str(path), "--out", str(tmp_path / "out"), check=False)
     assert result.returncode == 2 and "not MNIST" in result.stderr
     assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
+
+
+def test_a_diverging_run_stops_names_the_step_and_keeps_its_last_finite_checkpoint(
+        tmp_path, small_digits):
+    """A learning rate that blows the weights up: training stops at the first NaN/inf loss,
+    says so, records the step, and the saved model is the last finite checkpoint."""
+    import keras
+
+    import nalu  # noqa: F401  (registers the cells for loading)
+
+    result = train(*TINY, "--digits", small_digits, "--out", str(tmp_path), "--name", "boom",
+                   "--lr", "1e30", "--checkpoint-every", "1")
+    folder = tmp_path / "boom"
+    results = json.loads((folder / "results.json").read_text())
+    step = results["diverged_at_step"]
+    assert step is not None and 1 < step <= 30
+    assert f"diverged: the loss became NaN or inf at step {step}" in result.stderr
+    # the weights of step - 1 gave the first non-finite loss; step - 2 is the last good one
+    assert results["steps"] == step - 2
+    model = keras.models.load_model(folder / "model.keras")
+    assert all(np.all(np.isfinite(weight)) for weight in model.get_weights())

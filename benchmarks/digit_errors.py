@@ -1,0 +1,63 @@
+"""Where an MNIST sum model's error comes from: the value it gives each single digit.
+
+    python benchmarks/digit_errors.py runs/<mnist_sum run> [more runs]
+
+A sum model with a unit core started at the identity adds up one value per image, so its
+error on a length-L sequence is the sum of L per-digit errors: their mean (bias) grows like
+L, their spread like sqrt(L). For train and test images this prints the per-digit MAE, RMS
+error, bias and the share of digits whose rounded value is the label, then per class the
+bias and the spread. Each image is scored as a sequence of length 1.
+"""
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+
+def digit_errors(run_folder):
+    import json
+
+    import keras
+    import numpy as np
+
+    import nalu  # noqa: F401  (registers the unit layers for loading)
+    from data.digits import load_digits
+    from data.sequences import images_as_floats
+
+    results = json.loads((Path(run_folder) / "results.json").read_text())
+    if results.get("task") != "mnist_sum":
+        raise SystemExit(f"{run_folder}: a {results.get('task')} run; this script reads "
+                         "mnist_sum runs")
+    config = json.loads((Path(run_folder) / "config.json").read_text())
+    model = keras.models.load_model(Path(run_folder) / "model.keras")
+    digits = load_digits(config.get("digits", "bundled"))
+    print(f"{run_folder} (core {results['core']}, digits {results['digits']})")
+    for split, images, labels in (("train", digits.train_images, digits.train_labels),
+                                  ("test", digits.test_images, digits.test_labels)):
+        values = np.asarray(model.predict(images_as_floats(images)[:, None], batch_size=1000,
+                                          verbose=0)).ravel()
+        errors = values - labels
+        print(f"  {split:5s} per-digit MAE {np.abs(errors).mean():.3f}  RMS "
+              f"{np.sqrt(np.mean(errors ** 2)):.3f}  bias {errors.mean():+.4f}  rounded = label "
+              f"{np.mean(np.round(values) == labels):.1%}")
+        classes = range(10)
+        print("        class bias " + " ".join(f"{errors[labels == c].mean():+.2f}"
+                                                for c in classes))
+        print("        class RMS  " + " ".join(f"{np.sqrt(np.mean(errors[labels == c] ** 2)):.2f}"
+                                                for c in classes))
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("runs", nargs="+")
+    args = parser.parse_args()
+    for run in args.runs:
+        digit_errors(run)
+
+
+if __name__ == "__main__":
+    main()
