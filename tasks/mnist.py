@@ -14,6 +14,7 @@ import numpy as np
 from keras import ops
 
 from data.digits import load_digits
+from data.errors import UsageError
 from data.sequences import images_as_floats, training_dataset
 from tasks import models
 from tasks.evaluation import score_lengths
@@ -77,6 +78,7 @@ class MnistTask:
     shift: int = 0  # --shift: random whole-pixel moves of the training images (augmentation)
     core: str = "nac"
     head: str = "linear"
+    unit_head: str | None = None  # default head when the core is a unit (else `head`)
     description: str = ""
 
     @property
@@ -92,6 +94,13 @@ class MnistTask:
             "eval_sequences": 1000,
             "shift": self.shift,
         }
+
+    def defaults_for(self, config):
+        """The defaults, with `unit_head` as the head when the requested core is a unit."""
+        defaults = dict(self.defaults)
+        if self.unit_head and models.is_unit_core(config.core or self.core):
+            defaults["head"] = self.unit_head
+        return defaults
 
     def hidden_size(self, config):
         """State size: one accumulator per output for a unit core, 64 for the baselines."""
@@ -114,6 +123,12 @@ class MnistTask:
     def check(self, config):
         models.build_core(config.core, 1)  # raises a UsageError for an unknown core
         models.build_head(config.head, 1)
+        if config.head == "identity" and self.hidden_size(config) != self.outputs:
+            raise UsageError(
+                f"--head identity: the core's state ({self.hidden_size(config)} values) is "
+                f"the answer, so it must hold {self.outputs}; use --hidden {self.outputs} "
+                "or --head linear"
+            )
 
     def load_digits(self, config):
         return load_digits(config.digits).restrict(list(self.classes))
@@ -172,6 +187,6 @@ register_task(MnistTask(
 ))
 register_task(MnistTask(
     "mnist_prod", _product, outputs=1, encoding_size=1, classes=tuple(range(1, 10)),
-    train_length=2, eval_lengths=tuple(range(1, 21)), core="nmu",
+    train_length=2, eval_lengths=tuple(range(1, 21)), core="nmu", unit_head="identity",
     description="product of digits 1-9, trained on 2 (Madsen & Johansen 2020)",
 ))

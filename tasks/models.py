@@ -46,7 +46,7 @@ def core_names():
 
 
 def head_names():
-    return ["linear", *sorted(nalu.UNITS)]
+    return ["linear", "identity", *sorted(nalu.UNITS)]
 
 
 def is_unit_core(name):
@@ -76,6 +76,8 @@ def build_head(name, outputs, layer_name="head"):
     """
     if name == "linear":
         return keras.layers.Dense(outputs, use_bias=False, name=layer_name)
+    if name == "identity":  # the core's state is the answer (its size must be `outputs`)
+        return keras.layers.Identity(name=layer_name)
     if name in nalu.UNITS:
         return nalu.UNITS[name](outputs, name=layer_name)
     raise UsageError(f"--head {name}: unknown head; choose from {', '.join(head_names())}")

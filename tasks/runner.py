@@ -27,7 +27,8 @@ def prepare(config):
             "resume": str(folder), "quiet": config.quiet,
         })
     task = get_task(config.task)
-    config = config.resolved(task.defaults)
+    defaults = task.defaults_for(config) if hasattr(task, "defaults_for") else task.defaults
+    config = config.resolved(defaults)
     task.check(config)
     return task, config
 

@@ -85,6 +85,7 @@ def test_resume_after_sigkill_matches_an_uninterrupted_run(tmp_path, small_digit
     (["--len", "2.5"], "--len 2.5"),
     (["--steps", "0"], "--steps 0"),
     (["--shift", "-1"], "--shift -1"),
+    (["--task", "mnist_prod", "--core", "lstm", "--head", "identity"], "--head identity"),
     (["--shift", "1.5"], "--shift 1.5"),
     (["--eval-lengths", "10,,100"], "--eval-lengths 10,,100"),
     (["--eval-lengths", "10,x"], "--eval-lengths 10,x"),
@@ -129,3 +130,18 @@ def test_a_diverging_run_stops_names_the_step_and_keeps_its_last_finite_checkpoi
     assert results["steps"] == step - 2
     model = keras.models.load_model(folder / "model.keras")
     assert all(np.all(np.isfinite(weight)) for weight in model.get_weights())
+
+
+def test_mnist_prod_reads_a_unit_core_state_directly_and_a_baseline_through_a_layer():
+    """Trained on length 2 only, a linear head k and an encoder scale c are tied only by
+    k c^2 = 1, so a product model extrapolates only when the state is the answer: unit cores
+    default to the identity head there; baselines keep the linear head."""
+    from tasks.config import TrainConfig
+    from tasks.runner import prepare
+
+    _, unit = prepare(TrainConfig(task="mnist_prod", core="nmu"))
+    _, baseline = prepare(TrainConfig(task="mnist_prod", core="lstm"))
+    _, chosen = prepare(TrainConfig(task="mnist_prod", core="nmu", head="linear"))
+    _, summing = prepare(TrainConfig(task="mnist_sum", core="nac"))
+    assert (unit.head, baseline.head, chosen.head, summing.head) == (
+        "identity", "linear", "linear", "linear")
