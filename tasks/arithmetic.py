@@ -246,6 +246,8 @@ class ArithmeticTask:
         if config.op not in OPERATIONS:
             raise UsageError(f"--op {config.op}: unknown; choose from {', '.join(OPERATIONS)}")
         check_model(config.core, self.form, flag="--core")
+        if config.shift:
+            raise UsageError(f"--shift {config.shift}: only the MNIST tasks have images to move")
 
     def load_inputs(self, config):
         return self.data(config.op)

@@ -87,6 +87,7 @@ def test_resume_after_sigkill_matches_an_uninterrupted_run(tmp_path, small_digit
     (["--shift", "-1"], "--shift -1"),
     (["--task", "mnist_prod", "--core", "lstm", "--head", "identity"], "--head identity"),
     (["--shift", "1.5"], "--shift 1.5"),
+    (["--task", "arith_static", "--shift", "2"], "--shift 2"),
     (["--eval-lengths", "10,,100"], "--eval-lengths 10,,100"),
     (["--eval-lengths", "10,x"], "--eval-lengths 10,x"),
     (["--digits", "/no/such/file.npz"], "--digits /no/such/file.npz"),
