@@ -227,6 +227,10 @@ class ArithmeticTask:
             "op": "add",
         }
 
+    def defaults_for(self, config):
+        """The defaults of a run (the same whatever the config asks for)."""
+        return self.defaults
+
     def data(self, op, **ranges):
         return ArithmeticData(op=op, form=self.form, input_size=self.input_size, **ranges)
 

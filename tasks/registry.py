@@ -6,7 +6,7 @@ TASKS = {}
 
 
 def register_task(task):
-    """Register a task object (anything with `name`, `defaults` and `run(config)`)."""
+    """Register a task object (anything with `name`, `defaults_for(config)` and `run(config)`)."""
     if task.name in TASKS:
         raise ValueError(f"task {task.name!r} is registered twice")
     TASKS[task.name] = task

@@ -27,8 +27,7 @@ def prepare(config):
             "resume": str(folder), "quiet": config.quiet,
         })
     task = get_task(config.task)
-    defaults = task.defaults_for(config) if hasattr(task, "defaults_for") else task.defaults
-    config = config.resolved(defaults)
+    config = config.resolved(task.defaults_for(config))
     task.check(config)
     return task, config
 

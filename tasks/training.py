@@ -58,9 +58,10 @@ def save_checkpoint(model, folder, step):
     model.save(partial)
     os.replace(partial, _checkpoint_model(folder, step))
     write_json(state_path, {"step": step, "previous_step": previous})
+    kept = {_checkpoint_model(folder, kept_step).name
+            for kept_step in (step, previous) if kept_step is not None}
     for path in folder.glob("checkpoint-*.keras"):
-        if path.name not in {_checkpoint_model(folder, step).name,
-                             _checkpoint_model(folder, previous).name}:
+        if path.name not in kept:
             path.unlink()
 
 
@@ -73,6 +74,9 @@ def load_checkpoint(folder, before=None):
     if not state_path.exists():
         return None, 0
     state = read_json(state_path, "--resume")
+    legacy = Path(folder) / "checkpoint.keras"  # a run checkpointed by an earlier version
+    if "previous_step" not in state and legacy.exists():
+        return keras.saving.load_model(legacy), int(state["step"])
     for step in (state["step"], state.get("previous_step")):
         if step is not None and (before is None or step < before):
             return keras.saving.load_model(_checkpoint_model(folder, step)), int(step)

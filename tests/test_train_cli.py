@@ -146,3 +146,21 @@ def test_mnist_prod_reads_a_unit_core_state_directly_and_a_baseline_through_a_la
     _, summing = prepare(TrainConfig(task="mnist_sum", core="nac"))
     assert (unit.head, baseline.head, chosen.head, summing.head) == (
         "identity", "linear", "linear", "linear")
+
+
+def test_a_run_checkpointed_by_the_earlier_format_still_resumes(tmp_path, small_digits):
+    """Earlier versions wrote one `checkpoint.keras` and `{"step": N}`; --resume takes it
+    and ends where an uninterrupted run ends."""
+    train(*TINY, "--steps", "30", "--checkpoint-every", "10", "--digits", small_digits,
+          "--out", str(tmp_path), "--name", "run")
+    folder = tmp_path / "run"
+    whole = json.loads((folder / "results.json").read_text())
+    (folder / "checkpoint-20.keras").rename(folder / "checkpoint.keras")
+    for path in folder.glob("checkpoint-*.keras"):
+        path.unlink()
+    (folder / "checkpoint.json").write_text(json.dumps({"step": 20}))
+    (folder / "results.json").unlink()
+    train("--resume", str(folder), "--quiet")
+    resumed = json.loads((folder / "results.json").read_text())
+    assert resumed["steps"] == 30
+    assert resumed["metrics"]["30"]["mae"] == whole["metrics"]["30"]["mae"]
