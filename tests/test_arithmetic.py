@@ -1,11 +1,19 @@
 """The arithmetic trainer: success criterion, learning over seeds, independence of seeds."""
 
+import dataclasses
+
 import numpy as np
 import pytest
 
 from data.arithmetic import ArithmeticData
 from tasks.arith_models import ArithmeticModel
-from tasks.arithmetic import ArithmeticSettings, SeedData, train_copies
+from tasks.arithmetic import (
+    ArithmeticSettings,
+    SeedData,
+    default_settings,
+    learning_rate_schedule,
+    train_copies,
+)
 
 SETTINGS = ArithmeticSettings(steps=400, eval_every=200, eval_samples=200, pool_size=512)
 
@@ -62,3 +70,21 @@ def test_nau_learns_addition_and_meets_the_criterion():
     for result in results:
         assert result["extrapolation_mse"] < result["threshold_mse"]
         assert result["success"] and result["solved_at"] <= 30000
+
+
+def test_hold_schedule_holds_then_drops_tenfold_twice():
+    """"hold": the rate stays until hold_fraction of the steps, then /10, then /100."""
+    settings = ArithmeticSettings(steps=1000, learning_rate=0.03, schedule="hold",
+                                  hold_fraction=0.8)
+    schedule = learning_rate_schedule(settings)
+    rates = [float(schedule(step)) for step in (0, 799, 801, 899, 901, 999)]
+    np.testing.assert_allclose(rates, [0.03, 0.03, 0.003, 0.003, 0.0003, 0.0003], rtol=1e-6)
+
+
+def test_nmu_learns_multiplication_with_the_default_static_recipe():
+    """NAU -> NMU on `mul` leaves the symmetric saddle and meets the criterion (2 seeds)."""
+    settings = dataclasses.replace(default_settings("static"), eval_samples=200)
+    results = train_copies(ArithmeticData(op="mul"), settings, "nmu", [0, 1])
+    for result in results:
+        assert result["extrapolation_mse"] < result["threshold_mse"]
+        assert result["success"] and result["sparsity_error"] < 1e-3
