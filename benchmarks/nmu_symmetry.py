@@ -69,7 +69,7 @@ def sweeps(seeds):
     arithmetic.ArithmeticModel, original = Keep, arithmetic.ArithmeticModel
     try:
         for label, changes in VARIANTS.items():
-            settings = dataclasses.replace(arithmetic.default_settings("static"), **changes)
+            settings = dataclasses.replace(arithmetic.default_settings("static", "nau-nmu"), **changes)
             started = time.perf_counter()
             results = arithmetic.train_copies(data, settings, "nau-nmu", list(range(seeds)))
             kernel = np.asarray(built[-1].layers[0].weight_matrix())

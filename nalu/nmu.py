@@ -38,6 +38,7 @@ class NMU(ArithmeticUnit):
     """
 
     paper_sparsity_strength = 10.0  # lambda_hat of the sparsity regularizer
+    arithmetic_recipe = "averaged"  # static benchmark: Adam beta_1 0.999 (tasks/arithmetic.py)
     arithmetic_first_layer = "nau"  # the paper's pairing: NAU computes a and b, NMU a * b
 
     def __init__(

@@ -50,8 +50,18 @@ def run(config):
 
 
 def metrics_table(results):
-    """A Markdown table of the metrics per evaluation length."""
+    """A Markdown table of the metrics: per evaluation length, or the arithmetic criterion."""
+    metrics = results["metrics"]
+    if "extrapolation" in metrics:  # arithmetic tasks: one seed scored by the criterion
+        metric = metrics["extrapolation"]
+        return "\n".join([
+            "| extrapolation MSE | threshold | success | solved at | sparsity error |",
+            "|---:|---:|---|---:|---:|",
+            f"| {metric['extrapolation_mse']:.3g} | {metric['threshold_mse']:.3g} | "
+            f"{'yes' if metric['success'] else 'no'} | {metric['solved_at'] or '-'} | "
+            f"{'-' if metric['sparsity_error'] is None else format(metric['sparsity_error'], '.3g')} |",
+        ])
     rows = ["| length | MAE | accuracy |", "|---:|---:|---:|"]
-    for length, metric in results["metrics"].items():
+    for length, metric in metrics.items():
         rows.append(f"| {length} | {metric['mae']:.4g} | {metric['accuracy']:.3f} |")
     return "\n".join(rows)

@@ -68,12 +68,13 @@ class SweepConfig:
             extrapolation=tuple(self.extrapolation),
         )
 
-    def settings(self):
+    def settings(self, unit):
+        """The unit's recipe (`default_settings`) with this sweep's overrides."""
         overrides = {"steps": self.steps, "learning_rate": self.lr,
                      "batch_size": self.batch_size,
                      "identity_recurrence": not self.random_recurrence}
         return dataclasses.replace(
-            default_settings(get_task(self.task).form),
+            default_settings(get_task(self.task).form, unit),
             **{key: value for key, value in overrides.items() if value is not None},
         )
 
@@ -125,19 +126,20 @@ def markdown_table(rows):
 def run_sweep(config):
     """Run every (unit, op) over the seeds; write results.json and table.md; return rows."""
     config.validate()
-    settings = config.settings()
     seeds = list(range(config.first_seed, config.first_seed + config.seeds))
     name = config.name or f"{config.task}-{'_'.join(config.units)}-{'_'.join(config.ops)}"
     if config.random_recurrence:
         name += "-random_recurrence"
     folder = new_run_folder(config.out, name)
     write_json(folder / "config.json", {**dataclasses.asdict(config),
-                                        "settings": dataclasses.asdict(settings)})
+                                        "settings": {describe(unit): dataclasses.asdict(
+                                            config.settings(unit)) for unit in config.units}})
     rows, per_seed = [], {}
     started = time.perf_counter()
     for unit in config.units:
         for op in config.ops:
-            results = train_copies(config.data(op), settings, unit, seeds, quiet=config.quiet)
+            results = train_copies(config.data(op), config.settings(unit), unit, seeds,
+                                   quiet=config.quiet)
             rows.append(summarize(unit, op, results))
             per_seed[f"{describe(unit)}/{op}"] = results
             write_json(folder / "results.json", {"rows": rows, "per_seed": per_seed})

@@ -12,6 +12,7 @@ from tasks.arithmetic import (
     SeedData,
     default_settings,
     learning_rate_schedule,
+    recipe_name,
     train_copies,
 )
 
@@ -83,8 +84,18 @@ def test_hold_schedule_holds_then_drops_tenfold_twice():
 
 def test_nmu_learns_multiplication_with_the_default_static_recipe():
     """NAU -> NMU on `mul` leaves the symmetric saddle and meets the criterion (2 seeds)."""
-    settings = dataclasses.replace(default_settings("static"), eval_samples=200)
+    settings = dataclasses.replace(default_settings("static", "nmu"), eval_samples=200)
     results = train_copies(ArithmeticData(op="mul"), settings, "nmu", [0, 1])
     for result in results:
         assert result["extrapolation_mse"] < result["threshold_mse"]
         assert result["success"] and result["sparsity_error"] < 1e-3
+
+
+def test_each_model_gets_the_recipe_of_its_output_unit():
+    """NMU-topped models train with beta_1 0.999 ("averaged"), the others with "standard"."""
+    assert recipe_name("nmu") == recipe_name("nau-nmu") == "averaged"
+    assert recipe_name("nau") == recipe_name("nac") == recipe_name("nmu-nau") == "standard"
+    assert recipe_name("linear") == "standard"
+    assert default_settings("static", "nmu").beta_1 == 0.999
+    assert default_settings("static", "nac").beta_1 == 0.9
+    assert default_settings("running", "nmu").steps == default_settings("running").steps

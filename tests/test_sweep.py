@@ -51,3 +51,14 @@ def test_bad_sweep_input_is_one_line_naming_the_flag(tmp_path, arguments, flag):
     lines = result.stderr.strip().splitlines()
     assert result.returncode == 2 and len(lines) == 1 and flag in lines[0]
     assert not (tmp_path / "out").exists()
+
+
+def test_train_py_runs_one_arithmetic_seed_with_its_unit_recipe(tmp_path):
+    """train.py on arith_static: the NMU's recipe fills the defaults; the table prints."""
+    result = run_script("train.py", "--task", "arith_static", "--core", "nmu", "--op", "mul",
+                        "--steps", "1000", "--out", str(tmp_path), "--name", "one", "--quiet")
+    assert "| extrapolation MSE | threshold | success |" in result.stdout
+    config = json.loads((tmp_path / "one" / "config.json").read_text())
+    assert config["lr"] == 0.03 and config["steps"] == 1000
+    metric = json.loads((tmp_path / "one" / "results.json").read_text())["metrics"]["extrapolation"]
+    assert metric["success"] is False and metric["extrapolation_mse"] > metric["threshold_mse"]
