@@ -82,8 +82,10 @@ def test_hold_schedule_holds_then_drops_tenfold_twice():
     np.testing.assert_allclose(rates, [0.03, 0.03, 0.003, 0.003, 0.0003, 0.0003], rtol=1e-6)
 
 
-def test_nmu_learns_multiplication_with_the_default_static_recipe():
-    """NAU -> NMU on `mul` leaves the symmetric saddle and meets the criterion (2 seeds)."""
+def test_nmu_learns_multiplication_with_the_default_static_recipe(monkeypatch):
+    """NAU -> NMU on `mul` leaves the symmetric saddle and meets the criterion (2 seeds),
+    through the XLA-compiled loop that the commands use."""
+    monkeypatch.setenv("NALU_XLA", "1")
     settings = dataclasses.replace(default_settings("static", "nmu"), eval_samples=200)
     results = train_copies(ArithmeticData(op="mul"), settings, "nmu", [0, 1])
     for result in results:
