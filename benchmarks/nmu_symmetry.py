@@ -1,6 +1,6 @@
 """Why NAU -> NMU does not learn `a * b` in our short static runs: the symmetric saddle.
 
-    python benchmarks/nmu_symmetry.py            # about 4 minutes on 2 CPU cores
+    python benchmarks/nmu_symmetry.py            # about 10 minutes on 2 CPU cores
     python benchmarks/nmu_symmetry.py --quick    # the probe only, about 1 minute
 
 The NAU computes h1 = u.x and h2 = v.x, the NMU h1 * h2. Writing d = (u - v) / 2 and c for
