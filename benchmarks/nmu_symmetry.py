@@ -23,15 +23,15 @@ from pathlib import Path
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-EARLIER_DEFAULT = {"steps": 60000, "learning_rate": 0.1, "schedule": "exponential",
+STANDARD = {"steps": 60000, "learning_rate": 0.1, "schedule": "exponential",
                    "beta_1": 0.9, "regularizer_start": 0.3, "regularizer_end": 0.6}
 VARIANTS = {
-    "earlier default: 60k steps, Adam beta_1 0.9, lr 0.1 -> 1e-4": EARLIER_DEFAULT,
-    "earlier default, lr 0.01 -> 1e-5": {**EARLIER_DEFAULT, "learning_rate": 0.01},
-    "earlier default, batch 16": {**EARLIER_DEFAULT, "batch_size": 16},
-    "default recipe but beta_1 0.9": {"beta_1": 0.9},
-    "default recipe but beta_1 0.99": {"beta_1": 0.99},
-    "default: 150k steps, beta_1 0.999, lr 0.03 held, /10 at 80%, /100 at 90%": {},
+    "standard: 60k steps, Adam beta_1 0.9, lr 0.1 -> 1e-4": STANDARD,
+    "standard, lr 0.01 -> 1e-5": {**STANDARD, "learning_rate": 0.01},
+    "standard, batch 16": {**STANDARD, "batch_size": 16},
+    "averaged recipe but beta_1 0.9": {"beta_1": 0.9},
+    "averaged recipe but beta_1 0.99": {"beta_1": 0.99},
+    "averaged (NMU default): 150k steps, beta_1 0.999, lr 0.03 held, then /10, /100": {},
 }
 
 
@@ -69,7 +69,8 @@ def sweeps(seeds):
     arithmetic.ArithmeticModel, original = Keep, arithmetic.ArithmeticModel
     try:
         for label, changes in VARIANTS.items():
-            settings = dataclasses.replace(arithmetic.default_settings("static", "nau-nmu"), **changes)
+            recipe = arithmetic.default_settings("static", "nau-nmu")
+            settings = dataclasses.replace(recipe, **changes)
             started = time.perf_counter()
             results = arithmetic.train_copies(data, settings, "nau-nmu", list(range(seeds)))
             kernel = np.asarray(built[-1].layers[0].weight_matrix())

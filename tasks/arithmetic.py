@@ -289,7 +289,8 @@ class ArithmeticTask:
 
     def settings(self, config):
         settings = dataclasses.replace(
-            default_settings(self.form, config.core), steps=config.steps, batch_size=config.batch_size,
+            default_settings(self.form, config.core), steps=config.steps,
+            batch_size=config.batch_size,
             learning_rate=config.lr, identity_recurrence=not config.random_recurrence,
         )
         if self.form == "running":

@@ -49,6 +49,10 @@ def run(config):
     return folder, results
 
 
+def _number(value):
+    return "-" if value is None else format(value, ".3g")
+
+
 def metrics_table(results):
     """A Markdown table of the metrics: per evaluation length, or the arithmetic criterion."""
     metrics = results["metrics"]
@@ -59,7 +63,7 @@ def metrics_table(results):
             "|---:|---:|---|---:|---:|",
             f"| {metric['extrapolation_mse']:.3g} | {metric['threshold_mse']:.3g} | "
             f"{'yes' if metric['success'] else 'no'} | {metric['solved_at'] or '-'} | "
-            f"{'-' if metric['sparsity_error'] is None else format(metric['sparsity_error'], '.3g')} |",
+            f"{_number(metric['sparsity_error'])} |",
         ])
     rows = ["| length | MAE | accuracy |", "|---:|---:|---:|"]
     for length, metric in metrics.items():
