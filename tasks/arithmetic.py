@@ -70,11 +70,12 @@ def default_settings(form, model_name=None):
     Static, "averaged" (models whose output unit is a NMU): NAU -> NMU on `mul` stalls at
     the symmetric point h1 = h2 = (a + b) / 2, where the gradient that separates a from b
     is about 1e-3 of the batch noise per weight; with beta_1 0.9 it takes about a million
-    steps to leave it. With beta_1 0.999 it leaves in about 100,000 (measured in
-    benchmarks/nmu_symmetry.py): 150,000 steps, the rate held at 0.03 while the weights
-    find their places, the sparsity ramp from 60% to 80% of the steps, then the rate drops
-    10x and 100x so that the weights settle within the 1e-5 criterion. The NAC does worse
-    under it (89% on add over 100 seeds against 100%), hence two recipes.
+    steps to leave it. With beta_1 0.999 it leaves in about 100,000 (median solved-at
+    ~122,000; benchmarks/nmu_symmetry.py compares the settings): 150,000 steps, the rate
+    held at 0.03 while the weights find their places, the sparsity ramp from 60% to 80%
+    of the steps, then the rate drops 10x and 100x so that the weights settle within the
+    1e-5 criterion. The NAC does worse under it (89% on add over 100 seeds against 100%),
+    hence two recipes.
     """
     if form == "running":
         return ArithmeticSettings(steps=20000, learning_rate=0.01)
