@@ -31,6 +31,8 @@ def parse(argv=None):
                         help="start a unit core's state weights random, not at the identity")
     parser.add_argument("--shift", help="MNIST tasks: move each training image by a random "
                         "offset of up to this many pixels (augmentation; 0 turns it off)")
+    parser.add_argument("--weight-decay", help="MNIST tasks: AdamW weight decay of the digit "
+                        "encoder's weights (the core and head are never decayed; 0 turns it off)")
     parser.add_argument("--op", help="arithmetic operation (arith_* tasks)")
     parser.add_argument("--seed", default="0")
     parser.add_argument("--digits", default="auto", help="auto, bundled, mnist or a path")
@@ -47,6 +49,7 @@ def parse(argv=None):
         batch_size=number("batch-size", args.batch_size), lr=number("lr", args.lr, float),
         core=args.core, head=args.head, hidden=number("hidden", args.hidden), op=args.op,
         random_recurrence=args.random_recurrence, shift=number("shift", args.shift),
+        weight_decay=number("weight-decay", args.weight_decay, float),
         seed=number("seed", args.seed), digits=args.digits,
         eval_lengths=None if args.eval_lengths is None
         else parse_lengths("eval-lengths", args.eval_lengths),

@@ -307,6 +307,9 @@ class ArithmeticTask:
         check_model(config.core, self.form, flag="--core")
         if config.shift:
             raise UsageError(f"--shift {config.shift}: only the MNIST tasks have images to move")
+        if config.weight_decay:
+            raise UsageError(f"--weight-decay {config.weight_decay}: only the MNIST tasks have "
+                             "an encoder to decay")
 
     def load_inputs(self, config):
         return self.data(config.op)

@@ -20,6 +20,7 @@ class TrainConfig:
     hidden: int | None = None  # state size of the recurrent core
     random_recurrence: bool = False  # unit cores: random instead of identity recurrence
     shift: int | None = None  # MNIST: training images move by up to this many pixels
+    weight_decay: float | None = None  # MNIST: AdamW decay of the encoder's weights
     seed: int = 0
     digits: str = "auto"
     eval_lengths: list | None = None
@@ -56,6 +57,9 @@ class TrainConfig:
             check_positive_int("eval-lengths", length)
         if self.shift is not None and not (isinstance(self.shift, int) and 0 <= self.shift <= 8):
             raise UsageError(f"--shift {self.shift}: must be an integer from 0 to 8 (pixels)")
+        if self.weight_decay is not None and not (
+                isinstance(self.weight_decay, numbers.Real) and 0 <= self.weight_decay < 1):
+            raise UsageError(f"--weight-decay {self.weight_decay}: must be a number in [0, 1)")
         if self.checkpoint_every < 0:
             raise UsageError(f"--checkpoint-every {self.checkpoint_every}: must be >= 0")
 

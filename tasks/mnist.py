@@ -20,7 +20,7 @@ from tasks import models
 from tasks.evaluation import score_lengths
 from tasks.progress import say
 from tasks.registry import register_task
-from tasks.training import fit_with_checkpoints
+from tasks.training import EncoderAdamW, decay_encoder_only, fit_with_checkpoints
 
 
 def build_encoder(encoding_size):
@@ -76,6 +76,7 @@ class MnistTask:
     batch_size: int = 32
     learning_rate: float = 3e-3
     shift: int = 0  # --shift: random whole-pixel moves of the training images (augmentation)
+    weight_decay: float = 0.0  # --weight-decay: AdamW decay of the encoder's weights
     core: str = "nac"
     head: str = "linear"
     unit_head: str | None = None  # default head when the core is a unit (else `head`)
@@ -93,6 +94,7 @@ class MnistTask:
             "head": self.head,
             "eval_sequences": 1000,
             "shift": self.shift,
+            "weight_decay": self.weight_decay,
         }
 
     def defaults_for(self, config):
@@ -138,7 +140,12 @@ class MnistTask:
                             identity_recurrence=not config.random_recurrence)
         # cosine decay to zero: the late small steps take the noise out of the digit values
         schedule = keras.optimizers.schedules.CosineDecay(config.lr, config.steps)
-        model.compile(keras.optimizers.Adam(schedule), "mse", jit_compile=False)
+        if config.weight_decay:
+            optimizer = EncoderAdamW(schedule, weight_decay=config.weight_decay)
+        else:
+            optimizer = keras.optimizers.Adam(schedule)
+        model.compile(optimizer, "mse", jit_compile=False)
+        decay_encoder_only(model)
         return model
 
     def load_inputs(self, config):
@@ -178,7 +185,7 @@ class MnistTask:
 
 
 register_task(MnistTask(
-    "mnist_sum", _sum, outputs=1, encoding_size=1,
+    "mnist_sum", _sum, outputs=1, encoding_size=1, weight_decay=0.05,
     description="sum of the digits in the sequence (Trask et al. 2018, 4.2)",
 ))
 register_task(MnistTask(

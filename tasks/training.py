@@ -45,6 +45,28 @@ class _StopOnDivergence(keras.callbacks.Callback):
             self.model.stop_training = True
 
 
+@keras.saving.register_keras_serializable(package="tasks")
+class EncoderAdamW(keras.optimizers.AdamW):
+    """AdamW (`--weight-decay`) that decays only the variables named by `decay_only`.
+
+    `decay_encoder_only` names the digit encoder's: decaying a unit core would pull it off
+    its exact accumulator. Which variables those are is not saved with the optimizer, so it
+    is named again whenever a model is built or loaded to train on.
+    """
+
+    def decay_only(self, variables):
+        self._decayed = {self._var_key(variable) for variable in variables}
+
+    def _use_weight_decay(self, variable):
+        return self._var_key(variable) in getattr(self, "_decayed", set())
+
+
+def decay_encoder_only(model):
+    """Point an `EncoderAdamW` at the weights of the model's `encode` layer (else nothing)."""
+    if isinstance(model.optimizer, EncoderAdamW):
+        model.optimizer.decay_only(model.get_layer("encode").trainable_weights)
+
+
 def save_checkpoint(model, folder, step):
     """Save the model of `step`; keep it and the one before it, drop older ones.
 
@@ -89,8 +111,10 @@ def fit_with_checkpoints(task, config, folder, batches):
     model, step = load_checkpoint(folder) if config.resume else (None, 0)
     if model is None:
         model = task.make_model(config)
-    elif step:
-        say(f"resuming from step {step}", config.quiet)
+    else:
+        decay_encoder_only(model)
+        if step:
+            say(f"resuming from step {step}", config.quiet)
     segment = config.checkpoint_every or config.steps
     progress = TrainingProgress(config.steps, initial_step=step, quiet=config.quiet)
     tensorboard = keras.callbacks.TensorBoard(

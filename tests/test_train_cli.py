@@ -88,6 +88,9 @@ def test_resume_after_sigkill_matches_an_uninterrupted_run(tmp_path, small_digit
     (["--task", "mnist_prod", "--core", "lstm", "--head", "identity"], "--head identity"),
     (["--shift", "1.5"], "--shift 1.5"),
     (["--task", "arith_static", "--shift", "2"], "--shift 2"),
+    (["--weight-decay", "-0.1"], "--weight-decay -0.1"),
+    (["--weight-decay", "heavy"], "--weight-decay heavy"),
+    (["--task", "arith_static", "--weight-decay", "0.05"], "--weight-decay 0.05"),
     (["--eval-lengths", "10,,100"], "--eval-lengths 10,,100"),
     (["--eval-lengths", "10,x"], "--eval-lengths 10,x"),
     (["--digits", "/no/such/file.npz"], "--digits /no/such/file.npz"),
@@ -164,3 +167,30 @@ def test_a_run_checkpointed_by_the_earlier_format_still_resumes(tmp_path, small_
     resumed = json.loads((folder / "results.json").read_text())
     assert resumed["steps"] == 30
     assert resumed["metrics"]["30"]["mae"] == whole["metrics"]["30"]["mae"]
+
+
+def test_weight_decay_reaches_only_the_encoder_also_after_a_reload(tmp_path):
+    """--weight-decay: AdamW decays the encoder's weights, never the core's or the head's,
+    also for a model reloaded from disk to train on (as --resume does)."""
+    import keras
+
+    from tasks.config import TrainConfig
+    from tasks.registry import get_task
+    from tasks.training import EncoderAdamW, decay_encoder_only
+
+    task = get_task("mnist_sum")
+    config = TrainConfig(task="mnist_sum", weight_decay=0.05, steps=10)
+    model = task.make_model(config.resolved(task.defaults_for(config)))
+    images = np.random.default_rng(0).random((2, 3, 28, 28, 1)).astype("float32")
+
+    model.fit(images, np.ones((2, 1), "float32"), epochs=1, verbose=0)
+    model.save(tmp_path / "model.keras")
+    reloaded = keras.saving.load_model(tmp_path / "model.keras")
+    assert isinstance(reloaded.optimizer, EncoderAdamW)
+    assert reloaded.optimizer.weight_decay == 0.05
+    decay_encoder_only(reloaded)
+    for trained in (model, reloaded):
+        encoder = {id(w) for w in trained.get_layer("encode").trainable_weights}
+        decayed = [trained.optimizer._use_weight_decay(w) for w in trained.trainable_weights]
+        assert decayed == [id(w) in encoder for w in trained.trainable_weights]
+        assert sum(decayed) == 8 and len(decayed) == 11
