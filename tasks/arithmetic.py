@@ -99,7 +99,8 @@ def regularizer_options(settings):
 def use_xla():
     """Whether the training loop is compiled with XLA: only with NALU_XLA=1 (opt-in).
 
-    XLA makes a step about 2x faster on CPU, but long processes that compiled several
+    XLA makes a step faster on CPU (about 2x for 20 seeds, 1.5x for 100 in short runs
+    here), but long processes that compiled several
     models with it died with "LLVM ERROR: Unable to allocate section memory" (the test
     suite, and a 6-configuration sweep while the suite ran beside it), so it is off unless
     asked for.
