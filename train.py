@@ -33,6 +33,8 @@ def parse(argv=None):
                         "offset of up to this many pixels (augmentation; 0 turns it off)")
     parser.add_argument("--weight-decay", help="MNIST tasks: AdamW weight decay of the digit "
                         "encoder's weights (the core and head are never decayed; 0 turns it off)")
+    parser.add_argument("--dropout", help="MNIST tasks: dropout rate on the digit encoder's "
+                        "500-unit hidden layer while training (0 turns it off)")
     parser.add_argument("--op", help="arithmetic operation (arith_* tasks)")
     parser.add_argument("--seed", default="0")
     parser.add_argument("--digits", default="auto", help="auto, bundled, mnist or a path")
@@ -50,6 +52,7 @@ def parse(argv=None):
         core=args.core, head=args.head, hidden=number("hidden", args.hidden), op=args.op,
         random_recurrence=args.random_recurrence, shift=number("shift", args.shift),
         weight_decay=number("weight-decay", args.weight_decay, float),
+        dropout=number("dropout", args.dropout, float),
         seed=number("seed", args.seed), digits=args.digits,
         eval_lengths=None if args.eval_lengths is None
         else parse_lengths("eval-lengths", args.eval_lengths),

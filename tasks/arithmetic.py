@@ -311,6 +311,9 @@ class ArithmeticTask:
         if config.weight_decay:
             raise UsageError(f"--weight-decay {config.weight_decay}: only the MNIST tasks have "
                              "an encoder to decay")
+        if config.dropout:
+            raise UsageError(f"--dropout {config.dropout}: only the MNIST tasks have an encoder "
+                             "to drop units of")
 
     def load_inputs(self, config):
         return self.data(config.op)

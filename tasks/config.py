@@ -21,6 +21,7 @@ class TrainConfig:
     random_recurrence: bool = False  # unit cores: random instead of identity recurrence
     shift: int | None = None  # MNIST: training images move by up to this many pixels
     weight_decay: float | None = None  # MNIST: AdamW decay of the encoder's weights
+    dropout: float | None = None  # MNIST: dropout rate on the encoder's hidden layer
     seed: int = 0
     digits: str = "auto"
     eval_lengths: list | None = None
@@ -60,6 +61,9 @@ class TrainConfig:
         if self.weight_decay is not None and not (
                 isinstance(self.weight_decay, numbers.Real) and 0 <= self.weight_decay < 1):
             raise UsageError(f"--weight-decay {self.weight_decay}: must be a number in [0, 1)")
+        if self.dropout is not None and not (
+                isinstance(self.dropout, numbers.Real) and 0 <= self.dropout < 1):
+            raise UsageError(f"--dropout {self.dropout}: must be a number in [0, 1)")
         if self.checkpoint_every < 0:
             raise UsageError(f"--checkpoint-every {self.checkpoint_every}: must be >= 0")
 

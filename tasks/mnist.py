@@ -23,8 +23,14 @@ from tasks.registry import register_task
 from tasks.training import EncoderAdamW, decay_encoder_only, fit_with_checkpoints
 
 
-def build_encoder(encoding_size):
-    """The stable-nalu digit encoder: conv(20,5) pool conv(50,5) pool dense(500) dense(out)."""
+def build_encoder(encoding_size, dropout=0.0):
+    """The stable-nalu digit encoder: conv(20,5) pool conv(50,5) pool dense(500) dense(out).
+
+    With `dropout`, a Dropout layer (active only in training) follows the dense(500) layer.
+    """
+    hidden = [keras.layers.Dense(500, activation="relu")]
+    if dropout:
+        hidden.append(keras.layers.Dropout(dropout))
     return keras.Sequential(
         [
             keras.Input((28, 28, 1)),
@@ -33,17 +39,18 @@ def build_encoder(encoding_size):
             keras.layers.Conv2D(50, 5, activation="relu"),
             keras.layers.MaxPooling2D(),
             keras.layers.Flatten(),
-            keras.layers.Dense(500, activation="relu"),
+            *hidden,
             keras.layers.Dense(encoding_size),
         ],
         name="encoder",
     )
 
 
-def build_model(task, core, head, hidden, identity_recurrence=True):
+def build_model(task, core, head, hidden, identity_recurrence=True, dropout=0.0):
     """images (batch, time, 28, 28, 1) -> encoder per step -> core -> head (batch, outputs)."""
     images = keras.Input((None, 28, 28, 1), name="images")
-    encoded = keras.layers.TimeDistributed(build_encoder(task.encoding_size), name="encode")(images)
+    encoder = build_encoder(task.encoding_size, dropout)
+    encoded = keras.layers.TimeDistributed(encoder, name="encode")(images)
     state = models.build_core(core, hidden, identity_recurrence=identity_recurrence)(encoded)
     outputs = models.build_head(head, task.outputs)(state)
     return keras.Model(images, outputs, name=f"{task.name}_{core}_{head}")
@@ -77,6 +84,7 @@ class MnistTask:
     learning_rate: float = 3e-3
     shift: int = 0  # --shift: random whole-pixel moves of the training images (augmentation)
     weight_decay: float = 0.0  # --weight-decay: AdamW decay of the encoder's weights
+    dropout: float = 0.0  # --dropout: on the encoder's dense(500) layer, in training only
     core: str = "nac"
     head: str = "linear"
     unit_head: str | None = None  # default head when the core is a unit (else `head`)
@@ -95,6 +103,7 @@ class MnistTask:
             "eval_sequences": 1000,
             "shift": self.shift,
             "weight_decay": self.weight_decay,
+            "dropout": self.dropout,
         }
 
     def defaults_for(self, config):
@@ -137,7 +146,8 @@ class MnistTask:
 
     def make_model(self, config):
         model = build_model(self, config.core, config.head, self.hidden_size(config),
-                            identity_recurrence=not config.random_recurrence)
+                            identity_recurrence=not config.random_recurrence,
+                            dropout=config.dropout)
         # cosine decay to zero: the late small steps take the noise out of the digit values
         schedule = keras.optimizers.schedules.CosineDecay(config.lr, config.steps)
         if config.weight_decay:

@@ -25,6 +25,7 @@ class SavedRun:
         import keras
 
         import nalu  # noqa: F401  (registers the units for deserialization)
+        import tasks.training  # noqa: F401  (registers EncoderAdamW, the --weight-decay optimizer)
 
         path = self.folder / "model.keras"
         if not path.exists():

@@ -91,6 +91,9 @@ def test_resume_after_sigkill_matches_an_uninterrupted_run(tmp_path, small_digit
     (["--weight-decay", "-0.1"], "--weight-decay -0.1"),
     (["--weight-decay", "heavy"], "--weight-decay heavy"),
     (["--task", "arith_static", "--weight-decay", "0.05"], "--weight-decay 0.05"),
+    (["--dropout", "1"], "--dropout 1"),
+    (["--dropout", "half"], "--dropout half"),
+    (["--task", "arith_static", "--dropout", "0.5"], "--dropout 0.5"),
     (["--eval-lengths", "10,,100"], "--eval-lengths 10,,100"),
     (["--eval-lengths", "10,x"], "--eval-lengths 10,x"),
     (["--digits", "/no/such/file.npz"], "--digits /no/such/file.npz"),
@@ -194,3 +197,26 @@ def test_weight_decay_reaches_only_the_encoder_also_after_a_reload(tmp_path):
         decayed = [trained.optimizer._use_weight_decay(w) for w in trained.trainable_weights]
         assert decayed == [id(w) in encoder for w in trained.trainable_weights]
         assert sum(decayed) == 8 and len(decayed) == 11
+
+
+def test_dropout_acts_in_training_only_and_survives_a_reload(tmp_path):
+    """--dropout puts a Dropout layer after the encoder's dense(500): training calls are
+    random, inference calls (fit's evaluation, predict, the evaluator) are not."""
+    import keras
+
+    from tasks.config import TrainConfig
+    from tasks.registry import get_task
+
+    task = get_task("mnist_sum")
+    config = TrainConfig(task="mnist_sum", dropout=0.5, steps=10)
+    model = task.make_model(config.resolved(task.defaults_for(config)))
+    encoder = model.get_layer("encode").layer
+    [dropout] = [layer for layer in encoder.layers if isinstance(layer, keras.layers.Dropout)]
+    assert dropout.rate == 0.5
+    images = np.random.default_rng(0).random((4, 3, 28, 28, 1)).astype("float32")
+    inference = np.asarray(model(images, training=False))
+    np.testing.assert_array_equal(inference, np.asarray(model(images, training=False)))
+    assert not np.allclose(np.asarray(model(images, training=True)), inference)
+    model.save(tmp_path / "model.keras")
+    reloaded = keras.saving.load_model(tmp_path / "model.keras")
+    np.testing.assert_array_equal(np.asarray(reloaded(images, training=False)), inference)
