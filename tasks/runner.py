@@ -7,6 +7,10 @@ from data.errors import UsageError
 from tasks.registry import get_task
 from tasks.runs import new_run_folder, read_json, write_json
 
+# Training options that older config.json files lack; their "off" value, not today's default,
+# is what those runs trained with (the batches of a resumed run depend on --shift).
+KNOBS_ADDED_LATER = ("shift", "weight_decay", "dropout")
+
 
 def default_run_name(config):
     parts = [config.task, config.op, config.core, config.head, f"len{config.length}",
@@ -21,6 +25,8 @@ def prepare(config):
         if not (folder / "config.json").exists():
             raise UsageError(f"--resume {config.resume}: not a run folder (no config.json)")
         saved = read_json(folder / "config.json", f"--resume {config.resume}")
+        for knob in KNOBS_ADDED_LATER:  # a run saved before the knob existed ran without it
+            saved.setdefault(knob, 0)
         names = {field.name for field in dataclasses.fields(type(config))}
         config = type(config)(**{
             **{key: value for key, value in saved.items() if key in names},
