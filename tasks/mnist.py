@@ -23,6 +23,19 @@ from tasks.registry import register_task
 from tasks.training import EncoderAdamW, decay_encoder_only, fit_with_checkpoints
 
 
+@keras.saving.register_keras_serializable(package="tasks")
+class ResumableDropout(keras.layers.Dropout):
+    """Dropout whose random state is saved with the model (Keras does not save it), so a run
+    resumed from a checkpoint draws the masks the uninterrupted run draws."""
+
+    def save_own_variables(self, store):
+        store["seed_state"] = np.asarray(self.seed_generator.state.value)
+
+    def load_own_variables(self, store):
+        if "seed_state" in store:
+            self.seed_generator.state.assign(store["seed_state"])
+
+
 def build_encoder(encoding_size, dropout=0.0):
     """The stable-nalu digit encoder: conv(20,5) pool conv(50,5) pool dense(500) dense(out).
 
@@ -30,7 +43,7 @@ def build_encoder(encoding_size, dropout=0.0):
     """
     hidden = [keras.layers.Dense(500, activation="relu")]
     if dropout:
-        hidden.append(keras.layers.Dropout(dropout))
+        hidden.append(ResumableDropout(dropout))
     return keras.Sequential(
         [
             keras.Input((28, 28, 1)),
@@ -194,8 +207,12 @@ class MnistTask:
         }
 
 
+# mnist_sum regularises its encoder, which learns digit values from sums of 4,000 images and
+# overfits them otherwise (README: shift 2, dropout 0.5 and 16,000 steps took seed 0 from
+# 7.35 to 5.46 MAE at length 100)
 register_task(MnistTask(
-    "mnist_sum", _sum, outputs=1, encoding_size=1, weight_decay=0.05,
+    "mnist_sum", _sum, outputs=1, encoding_size=1, steps=16000, shift=2, dropout=0.5,
+    weight_decay=0.05,
     description="sum of the digits in the sequence (Trask et al. 2018, 4.2)",
 ))
 register_task(MnistTask(
