@@ -19,21 +19,19 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 
 def digit_errors(run_folder):
-    import json
-
     import numpy as np
 
     from data.digits import load_digits
     from data.sequences import images_as_floats
     from tasks.saved_runs import open_run
 
-    results = json.loads((Path(run_folder) / "results.json").read_text())
+    run = open_run(run_folder)
+    results = run.results
     if results.get("task") != "mnist_sum":
         raise SystemExit(f"{run_folder}: a {results.get('task')} run; this script reads "
                          "mnist_sum runs")
-    config = json.loads((Path(run_folder) / "config.json").read_text())
-    model = open_run(run_folder).load_model()
-    digits = load_digits(config.get("digits", "bundled"))
+    model = run.load_model()
+    digits = load_digits(run.config.digits)
     print(f"{run_folder} (core {results['core']}, digits {results['digits']})")
     for split, images, labels in (("train", digits.train_images, digits.train_labels),
                                   ("test", digits.test_images, digits.test_labels)):
