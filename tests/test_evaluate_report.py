@@ -1,4 +1,4 @@
-"""evaluate.py and report.py: new lengths, chunking, reports, and every bad input."""
+"""evaluate.py, report.py and digit_errors.py: new lengths, chunking, reports, bad input."""
 
 import json
 import shutil
@@ -110,3 +110,22 @@ def test_report_refuses_no_runs(tmp_path):
     _assert_refused(run_script("report.py", "--out", str(tmp_path / "reports"), check=False),
                     "no run folders")
     assert not (tmp_path / "reports").exists()
+
+
+def test_digit_errors_loads_a_default_mnist_sum_run_and_scores_its_test_digits(finished_run):
+    """benchmarks/digit_errors.py opens a run trained with the mnist_sum defaults (AdamW,
+    dropout) in a fresh process and prints the test digits' RMS error that the model gives."""
+    import re
+
+    from data.digits import load_digits
+    from data.sequences import images_as_floats
+    from tasks.saved_runs import open_run
+
+    output = run_script("benchmarks/digit_errors.py", str(finished_run)).stdout
+    printed = float(re.search(r"test\s+per-digit MAE \S+\s+RMS (\S+)", output).group(1))
+    run = open_run(finished_run)
+    digits = load_digits(run.config.digits)
+    values = np.asarray(run.load_model().predict(
+        images_as_floats(digits.test_images)[:, None], verbose=0)).ravel()
+    assert printed == pytest.approx(np.sqrt(np.mean((values - digits.test_labels) ** 2)),
+                                    abs=1e-3)
