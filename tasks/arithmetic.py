@@ -306,14 +306,11 @@ class ArithmeticTask:
         if config.op not in OPERATIONS:
             raise UsageError(f"--op {config.op}: unknown; choose from {', '.join(OPERATIONS)}")
         check_model(config.core, self.form, flag="--core")
-        if config.shift:
-            raise UsageError(f"--shift {config.shift}: only the MNIST tasks have images to move")
-        if config.weight_decay:
-            raise UsageError(f"--weight-decay {config.weight_decay}: only the MNIST tasks have "
-                             "an encoder to decay")
-        if config.dropout:
-            raise UsageError(f"--dropout {config.dropout}: only the MNIST tasks have an encoder "
-                             "to drop units of")
+        for field, what in (("shift", "images to move"), ("weight_decay", "an encoder to decay"),
+                            ("dropout", "an encoder to drop units of")):
+            if getattr(config, field):
+                raise UsageError(f"--{field.replace('_', '-')} {getattr(config, field)}: only "
+                                 f"the MNIST tasks have {what}")
 
     def load_inputs(self, config):
         return self.data(config.op)

@@ -58,12 +58,10 @@ class TrainConfig:
             check_positive_int("eval-lengths", length)
         if self.shift is not None and not (isinstance(self.shift, int) and 0 <= self.shift <= 8):
             raise UsageError(f"--shift {self.shift}: must be an integer from 0 to 8 (pixels)")
-        if self.weight_decay is not None and not (
-                isinstance(self.weight_decay, numbers.Real) and 0 <= self.weight_decay < 1):
-            raise UsageError(f"--weight-decay {self.weight_decay}: must be a number in [0, 1)")
-        if self.dropout is not None and not (
-                isinstance(self.dropout, numbers.Real) and 0 <= self.dropout < 1):
-            raise UsageError(f"--dropout {self.dropout}: must be a number in [0, 1)")
+        for field in ("weight_decay", "dropout"):
+            value = getattr(self, field)
+            if value is not None and not (isinstance(value, numbers.Real) and 0 <= value < 1):
+                raise UsageError(f"--{field.replace('_', '-')} {value}: must be a number in [0, 1)")
         if self.checkpoint_every < 0:
             raise UsageError(f"--checkpoint-every {self.checkpoint_every}: must be >= 0")
 
