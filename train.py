@@ -35,6 +35,9 @@ def parse(argv=None):
                         "encoder's weights (the core and head are never decayed; 0 turns it off)")
     parser.add_argument("--dropout", help="MNIST tasks: dropout rate on the digit encoder's "
                         "500-unit hidden layer while training (0 turns it off)")
+    parser.add_argument("--test-shift", help="MNIST tasks: outside training, the encoder's "
+                        "output for an image is its mean over the image moved by every offset of "
+                        "up to this many pixels, (2N+1)^2 copies (0 turns it off)")
     parser.add_argument("--op", help="arithmetic operation (arith_* tasks)")
     parser.add_argument("--seed", default="0")
     parser.add_argument("--digits", default="auto", help="auto, bundled, mnist or a path")
@@ -53,6 +56,7 @@ def parse(argv=None):
         random_recurrence=args.random_recurrence, shift=number("shift", args.shift),
         weight_decay=number("weight-decay", args.weight_decay, float),
         dropout=number("dropout", args.dropout, float),
+        test_shift=number("test-shift", args.test_shift),
         seed=number("seed", args.seed), digits=args.digits,
         eval_lengths=None if args.eval_lengths is None
         else parse_lengths("eval-lengths", args.eval_lengths),

@@ -307,7 +307,8 @@ class ArithmeticTask:
             raise UsageError(f"--op {config.op}: unknown; choose from {', '.join(OPERATIONS)}")
         check_model(config.core, self.form, flag="--core")
         for field, what in (("shift", "images to move"), ("weight_decay", "an encoder to decay"),
-                            ("dropout", "an encoder to drop units of")):
+                            ("dropout", "an encoder to drop units of"),
+                            ("test_shift", "images to move")):
             if getattr(config, field):
                 raise UsageError(f"--{field.replace('_', '-')} {getattr(config, field)}: only "
                                  f"the MNIST tasks have {what}")

@@ -22,6 +22,7 @@ class TrainConfig:
     shift: int | None = None  # MNIST: training images move by up to this many pixels
     weight_decay: float | None = None  # MNIST: AdamW decay of the encoder's weights
     dropout: float | None = None  # MNIST: dropout rate on the encoder's hidden layer
+    test_shift: int | None = None  # MNIST: evaluation averages the encoder over image moves
     seed: int = 0
     digits: str = "auto"
     eval_lengths: list | None = None
@@ -56,8 +57,11 @@ class TrainConfig:
             raise UsageError(f"--lr {self.lr}: must be a positive number")
         for length in self.eval_lengths or []:
             check_positive_int("eval-lengths", length)
-        if self.shift is not None and not (isinstance(self.shift, int) and 0 <= self.shift <= 8):
-            raise UsageError(f"--shift {self.shift}: must be an integer from 0 to 8 (pixels)")
+        for field, most in (("shift", 8), ("test_shift", 4)):
+            value = getattr(self, field)
+            if value is not None and not (isinstance(value, int) and 0 <= value <= most):
+                raise UsageError(f"--{field.replace('_', '-')} {value}: must be an integer from 0 "
+                                 f"to {most} (pixels)")
         for field in ("weight_decay", "dropout"):
             value = getattr(self, field)
             if value is not None and not (isinstance(value, numbers.Real) and 0 <= value < 1):

@@ -36,17 +36,75 @@ class ResumableDropout(keras.layers.Dropout):
             self.seed_generator.state.assign(store["seed_state"])
 
 
-def build_encoder(encoding_size, dropout=0.0):
+def shift_offsets(shift):
+    """Every whole-pixel move (rows, columns) of up to `shift` pixels along each axis."""
+    return [(rows, columns) for rows in range(-shift, shift + 1)
+            for columns in range(-shift, shift + 1)]
+
+
+@keras.saving.register_keras_serializable(package="tasks")
+class ShiftCopies(keras.layers.Layer):
+    """Outside training: images (n, h, w, c) -> ((2s + 1)^2 n, h, w, c), the images moved by
+    every offset of `shift_offsets(s)` (zero fill), one block of n per offset. In training:
+    the images unchanged. `ShiftMean` after the encoder averages the blocks' outputs."""
+
+    def __init__(self, shift, **kwargs):
+        super().__init__(**kwargs)
+        self.shift = int(shift)
+
+    def call(self, images, training=None):
+        if training or not self.shift:
+            return images
+        s = self.shift
+        height, width = images.shape[1], images.shape[2]
+        padded = ops.pad(images, [[0, 0], [s, s], [s, s], [0, 0]])
+        moved = [padded[:, s - rows:s - rows + height, s - columns:s - columns + width]
+                 for rows, columns in shift_offsets(s)]
+        return ops.concatenate(moved, axis=0)
+
+    def compute_output_shape(self, input_shape):
+        return (None, *input_shape[1:])
+
+    def get_config(self):
+        return {**super().get_config(), "shift": self.shift}
+
+
+@keras.saving.register_keras_serializable(package="tasks")
+class ShiftMean(keras.layers.Layer):
+    """Outside training: the mean over the (2s + 1)^2 blocks that `ShiftCopies(s)` made."""
+
+    def __init__(self, shift, **kwargs):
+        super().__init__(**kwargs)
+        self.shift = int(shift)
+
+    def call(self, outputs, training=None):
+        if training or not self.shift:
+            return outputs
+        copies = len(shift_offsets(self.shift))
+        return ops.mean(ops.reshape(outputs, (copies, -1, *outputs.shape[1:])), axis=0)
+
+    def compute_output_shape(self, input_shape):
+        return (None, *input_shape[1:])
+
+    def get_config(self):
+        return {**super().get_config(), "shift": self.shift}
+
+
+def build_encoder(encoding_size, dropout=0.0, test_shift=0):
     """The stable-nalu digit encoder: conv(20,5) pool conv(50,5) pool dense(500) dense(out).
 
     With `dropout`, a Dropout layer (active only in training) follows the dense(500) layer.
+    With `test_shift` s, outside training the output for an image is the mean of the outputs
+    for the image moved by every offset of up to s pixels (test-time augmentation).
     """
     hidden = [keras.layers.Dense(500, activation="relu")]
     if dropout:
         hidden.append(ResumableDropout(dropout))
+    copies, mean = ([ShiftCopies(test_shift)], [ShiftMean(test_shift)]) if test_shift else ([], [])
     return keras.Sequential(
         [
             keras.Input((28, 28, 1)),
+            *copies,
             keras.layers.Conv2D(20, 5, activation="relu"),
             keras.layers.MaxPooling2D(),
             keras.layers.Conv2D(50, 5, activation="relu"),
@@ -54,16 +112,36 @@ def build_encoder(encoding_size, dropout=0.0):
             keras.layers.Flatten(),
             *hidden,
             keras.layers.Dense(encoding_size),
+            *mean,
         ],
         name="encoder",
     )
 
 
-def build_model(task, core, head, hidden, identity_recurrence=True, dropout=0.0):
+@keras.saving.register_keras_serializable(package="tasks")
+class SequenceEncoder(keras.layers.TimeDistributed):
+    """The encoder over every step of (batch, time, ...) images.
+
+    Outside training all batch * time images go through the encoder as one batch. Keras'
+    TimeDistributed maps the encoder over a time axis of unknown length with vectorized_map,
+    which fails on this encoder (a `model.predict` on a second sequence length raised "slice
+    index out of bounds"). Training keeps Keras' calls, one per step: they draw the dropout
+    masks that the README's figures were measured with.
+    """
+
+    def call(self, inputs, training=None, mask=None):
+        if training:
+            return super().call(inputs, training=training, mask=mask)
+        shape = ops.shape(inputs)
+        encoded = self.layer(ops.reshape(inputs, (-1, *inputs.shape[2:])), training=False)
+        return ops.reshape(encoded, (shape[0], shape[1], *encoded.shape[1:]))
+
+
+def build_model(task, core, head, hidden, identity_recurrence=True, dropout=0.0, test_shift=0):
     """images (batch, time, 28, 28, 1) -> encoder per step -> core -> head (batch, outputs)."""
     images = keras.Input((None, 28, 28, 1), name="images")
-    encoder = build_encoder(task.encoding_size, dropout)
-    encoded = keras.layers.TimeDistributed(encoder, name="encode")(images)
+    encoder = build_encoder(task.encoding_size, dropout, test_shift)
+    encoded = SequenceEncoder(encoder, name="encode")(images)
     state = models.build_core(core, hidden, identity_recurrence=identity_recurrence)(encoded)
     outputs = models.build_head(head, task.outputs)(state)
     return keras.Model(images, outputs, name=f"{task.name}_{core}_{head}")
@@ -98,6 +176,7 @@ class MnistTask:
     shift: int = 0  # --shift: random whole-pixel moves of the training images (augmentation)
     weight_decay: float = 0.0  # --weight-decay: AdamW decay of the encoder's weights
     dropout: float = 0.0  # --dropout: on the encoder's dense(500) layer, in training only
+    test_shift: int = 0  # --test-shift: outside training, average the encoder over moves
     core: str = "nac"
     head: str = "linear"
     unit_head: str | None = None  # default head when the core is a unit (else `head`)
@@ -117,6 +196,7 @@ class MnistTask:
             "shift": self.shift,
             "weight_decay": self.weight_decay,
             "dropout": self.dropout,
+            "test_shift": self.test_shift,
         }
 
     def defaults_for(self, config):
@@ -160,7 +240,7 @@ class MnistTask:
     def make_model(self, config):
         model = build_model(self, config.core, config.head, self.hidden_size(config),
                             identity_recurrence=not config.random_recurrence,
-                            dropout=config.dropout)
+                            dropout=config.dropout, test_shift=config.test_shift)
         # cosine decay to zero: the late small steps take the noise out of the digit values
         schedule = keras.optimizers.schedules.CosineDecay(config.lr, config.steps)
         if config.weight_decay:
@@ -212,7 +292,7 @@ class MnistTask:
 # 3 seeds from 7.35 to 5.40 MAE at length 100)
 register_task(MnistTask(
     "mnist_sum", _sum, outputs=1, encoding_size=1, steps=16000, shift=2, dropout=0.5,
-    weight_decay=0.05,
+    weight_decay=0.05, test_shift=1,
     description="sum of the digits in the sequence (Trask et al. 2018, 4.2)",
 ))
 register_task(MnistTask(

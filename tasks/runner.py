@@ -9,7 +9,7 @@ from tasks.runs import new_run_folder, read_json, write_json
 
 # Training options that older config.json files lack; their "off" value, not today's default,
 # is what those runs trained with (the batches of a resumed run depend on --shift).
-KNOBS_ADDED_LATER = ("shift", "weight_decay", "dropout")
+KNOBS_ADDED_LATER = ("shift", "weight_decay", "dropout", "test_shift")
 
 
 def default_run_name(config):
