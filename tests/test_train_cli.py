@@ -94,6 +94,10 @@ def test_resume_after_sigkill_matches_an_uninterrupted_run(tmp_path, small_digit
     (["--dropout", "1"], "--dropout 1"),
     (["--dropout", "half"], "--dropout half"),
     (["--task", "arith_static", "--dropout", "0.5"], "--dropout 0.5"),
+    (["--test-shift", "-1"], "--test-shift -1"),
+    (["--test-shift", "5"], "--test-shift 5"),
+    (["--test-shift", "1.5"], "--test-shift 1.5"),
+    (["--task", "arith_static", "--test-shift", "1"], "--test-shift 1"),
     (["--eval-lengths", "10,,100"], "--eval-lengths 10,,100"),
     (["--eval-lengths", "10,x"], "--eval-lengths 10,x"),
     (["--digits", "/no/such/file.npz"], "--digits /no/such/file.npz"),
@@ -156,15 +160,16 @@ def test_mnist_prod_reads_a_unit_core_state_directly_and_a_baseline_through_a_la
 
 def test_a_run_checkpointed_by_the_earlier_format_still_resumes(tmp_path, small_digits):
     """Earlier versions wrote one `checkpoint.keras` and `{"step": N}` and a config.json
-    without the later knobs (--shift, --weight-decay, --dropout); --resume takes them as off
+    without the later knobs (--shift, --weight-decay, --dropout, --test-shift); --resume takes
+    them as off
     (not as today's defaults) and ends where an uninterrupted run ends."""
     train(*TINY, "--steps", "30", "--checkpoint-every", "10", "--digits", small_digits,
           "--out", str(tmp_path), "--name", "run", "--shift", "0", "--weight-decay", "0",
-          "--dropout", "0")
+          "--dropout", "0", "--test-shift", "0")
     folder = tmp_path / "run"
     whole = json.loads((folder / "results.json").read_text())
     config = json.loads((folder / "config.json").read_text())
-    for knob in ("shift", "weight_decay", "dropout"):
+    for knob in ("shift", "weight_decay", "dropout", "test_shift"):
         del config[knob]
     (folder / "config.json").write_text(json.dumps(config))
     (folder / "checkpoint-20.keras").rename(folder / "checkpoint.keras")

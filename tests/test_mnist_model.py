@@ -1,0 +1,49 @@
+"""The MNIST sequence model: test-time shifts of the encoder, and calls at any length."""
+
+import numpy as np
+
+
+def moved(images, rows, columns):
+    """`images` (n, 28, 28, 1) moved by (rows, columns) whole pixels, zeros filled in."""
+    out = np.zeros_like(images)
+    source = images[:, max(0, -rows):28 - max(0, rows), max(0, -columns):28 - max(0, columns)]
+    out[:, max(0, rows):max(0, rows) + source.shape[1],
+        max(0, columns):max(0, columns) + source.shape[2]] = source
+    return out
+
+
+def test_test_shift_averages_the_encoder_over_every_move_outside_training_only():
+    """--test-shift 1: outside training an image's encoding is the mean of the plain encoder's
+    over the 9 moves of up to one pixel; in training it is the plain encoder's own."""
+    from tasks.mnist import build_encoder
+
+    shifted = build_encoder(3, test_shift=1)
+    plain = build_encoder(3)
+    plain.set_weights(shifted.get_weights())
+    images = np.random.default_rng(0).random((5, 28, 28, 1)).astype("float32")
+    expected = np.mean([np.asarray(plain(moved(images, rows, columns)))
+                        for rows in (-1, 0, 1) for columns in (-1, 0, 1)], axis=0)
+    inference = np.asarray(shifted.predict(images, verbose=0))
+    assert inference.shape == (5, 3)
+    np.testing.assert_allclose(inference, expected, rtol=1e-5, atol=1e-6)
+    assert not np.allclose(inference, np.asarray(plain(images)), rtol=1e-3, atol=1e-4)
+    np.testing.assert_allclose(np.asarray(shifted(images, training=True)),
+                               np.asarray(plain(images)), rtol=1e-6, atol=1e-7)
+
+
+def test_the_model_predicts_one_length_after_another():
+    """model.predict at lengths 7, 1 and 4 in turn (Keras' TimeDistributed failed on the
+    second): each sum is the sum of the model's values for the single images."""
+    from tasks.config import TrainConfig
+    from tasks.registry import get_task
+
+    task = get_task("mnist_sum")
+    config = TrainConfig(task="mnist_sum", steps=10)
+    model = task.make_model(config.resolved(task.defaults_for(config)))
+    rng = np.random.default_rng(1)
+    for length in (7, 1, 4):
+        images = rng.random((3, length, 28, 28, 1)).astype("float32")
+        sums = np.asarray(model.predict(images, verbose=0)).ravel()
+        singles = np.asarray(model.predict(images.reshape(-1, 1, 28, 28, 1), verbose=0))
+        np.testing.assert_allclose(sums, singles.reshape(3, length).sum(axis=1), rtol=1e-4,
+                                   atol=1e-6)
