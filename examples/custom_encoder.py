@@ -4,7 +4,9 @@
 
 The encoder here is a small MLP on flattened 28x28 images, standing in for whatever
 Keras model you have: anything that maps one input (an image) to a vector works. The
-sequence model wraps it in TimeDistributed, accumulates its outputs with a NAC cell
+sequence model wraps it in `tasks.mnist.SequenceEncoder` (Keras' TimeDistributed, except that
+outside training it encodes every step as one batch; TimeDistributed itself failed on a
+predict at length 1 after another length), accumulates its outputs with a NAC cell
 started at the identity recurrence, and reads the result out with a head (`--head nac`
 by default; `nalu`, `nau`, ... or `linear` work the same way). It trains
 on this project's tf.data digit-sequence pipeline (length 10) and is scored with the
@@ -38,7 +40,9 @@ def sequence_model(encoder, head="nac"):
     """encoder per step -> NAC running sum -> head. The layer names 'encode', 'core' and
     'head' let the project's evaluator encode each image once and score any length."""
     images = keras.Input((None, 28, 28, 1))
-    encoded = keras.layers.TimeDistributed(encoder, name="encode")(images)
+    from tasks.mnist import SequenceEncoder
+
+    encoded = SequenceEncoder(encoder, name="encode")(images)
     total = keras.layers.RNN(nalu.NACCell(1, identity_recurrence=True), name="core")(encoded)
     if head == "linear":
         output_layer = keras.layers.Dense(1, use_bias=False, name="head")

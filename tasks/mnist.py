@@ -124,9 +124,10 @@ class SequenceEncoder(keras.layers.TimeDistributed):
 
     Outside training all batch * time images go through the encoder as one batch. Keras'
     TimeDistributed maps the encoder over a time axis of unknown length with vectorized_map,
-    which fails on this encoder (a `model.predict` on a second sequence length raised "slice
-    index out of bounds"). Training keeps Keras' calls, one per step: they draw the dropout
-    masks that the README's figures were measured with.
+    which failed (Keras 3.15, TensorFlow 2.21): `model.predict` on length-1 sequences after
+    another length raised "slice index 9 of dimension 0 out of bounds", with this encoder and
+    with a plain MLP. Training keeps Keras' calls, one per step: they draw the dropout masks
+    that the README's figures were measured with.
     """
 
     def call(self, inputs, training=None, mask=None):
