@@ -44,15 +44,18 @@ class ChunkedCore:
         return np.asarray(self.run_head(last))
 
 
-def encode_images(model, images, batch_size=2048):
-    """Every image through the model's `encoder` layer once."""
-    encoder = model.get_layer("encode").layer  # the TimeDistributed wrapper's encoder
+def encode_images(model, images, batch_size=2048, encoder=None):
+    """Every image through the model's encoder (or `encoder` in its place) once."""
+    encoder = encoder or model.get_layer("encode").layer  # the per-step wrapper's encoder
     return encoder.predict(images, batch_size=batch_size, verbose=0)
 
 
 def score_lengths(model, images, labels, task, lengths, sequences, seed, quiet=False,
-                  chunk=1000, sequence_batch=1000):
-    """{length: {"mae", "accuracy", "seconds", "images_per_second"}} on fixed test sequences."""
+                  chunk=1000, sequence_batch=1000, encoder=None):
+    """{length: {"mae", "accuracy", "seconds", "images_per_second"}} on fixed test sequences.
+
+    `encoder` replaces the model's own encoder (benchmarks/test_shifts.py re-scores with it).
+    """
     from data.sequences import evaluation_positions
 
     runner = ChunkedCore(model.get_layer("core"), model.get_layer("head"))
@@ -60,7 +63,7 @@ def score_lengths(model, images, labels, task, lengths, sequences, seed, quiet=F
     for length in lengths:
         started = tf.timestamp()
         # encoding is timed with each length, so images_per_second is the full cost
-        encodings = encode_images(model, images)
+        encodings = encode_images(model, images, encoder=encoder)
         positions = evaluation_positions(len(labels), length, sequences, seed)
         predictions = []
         progress = bar(sequences * length, f"eval length {length}", quiet, unit="img")

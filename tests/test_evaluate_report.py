@@ -1,4 +1,5 @@
-"""evaluate.py, report.py and digit_errors.py: new lengths, chunking, reports, bad input."""
+"""evaluate.py, report.py, digit_errors.py and test_shifts.py: new lengths, chunking, reports,
+bad input."""
 
 import json
 import shutil
@@ -129,3 +130,24 @@ def test_digit_errors_loads_a_default_mnist_sum_run_and_scores_its_test_digits(f
         images_as_floats(digits.test_images)[:, None], verbose=0)).ravel()
     assert printed == pytest.approx(np.sqrt(np.mean((values - digits.test_labels) ** 2)),
                                     abs=1e-3)
+
+
+def test_test_shifts_reproduces_the_run_at_its_own_shift_and_differs_at_others(finished_run):
+    """benchmarks/test_shifts.py re-scores a run (trained with the mnist_sum default
+    --test-shift 1) under test shifts 0 and 1: shift 1 gives the MAE in its results.json,
+    shift 0 other figures."""
+    import importlib.util
+
+    from tests.conftest import ROOT
+
+    spec = importlib.util.spec_from_file_location("test_shifts",
+                                                  ROOT / "benchmarks" / "test_shifts.py")
+    script = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(script)
+    results = json.loads((finished_run / "results.json").read_text())
+    assert json.loads((finished_run / "config.json").read_text())["test_shift"] == 1
+    figures = script.rescore(finished_run, [0, 1])
+    for length, metric in results["metrics"].items():
+        assert figures[1]["metrics"][length]["mae"] == pytest.approx(metric["mae"], rel=1e-6)
+        assert figures[0]["metrics"][length]["mae"] != pytest.approx(metric["mae"], rel=1e-4)
+    assert figures[0]["rms"] != pytest.approx(figures[1]["rms"], rel=1e-4)
