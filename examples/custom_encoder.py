@@ -24,6 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import keras  # noqa: E402
 
 import nalu  # noqa: E402
+from tasks.mnist import SequenceEncoder  # noqa: E402
 
 
 def my_encoder(outputs=1):
@@ -40,8 +41,6 @@ def sequence_model(encoder, head="nac"):
     """encoder per step -> NAC running sum -> head. The layer names 'encode', 'core' and
     'head' let the project's evaluator encode each image once and score any length."""
     images = keras.Input((None, 28, 28, 1))
-    from tasks.mnist import SequenceEncoder
-
     encoded = SequenceEncoder(encoder, name="encode")(images)
     total = keras.layers.RNN(nalu.NACCell(1, identity_recurrence=True), name="core")(encoded)
     if head == "linear":
