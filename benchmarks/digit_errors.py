@@ -9,7 +9,6 @@ error, bias and the share of digits whose rounded value is the label, then per c
 bias and the spread. Each image is scored as a sequence of length 1.
 """
 
-import argparse
 import os
 import sys
 from pathlib import Path
@@ -49,11 +48,18 @@ def digit_errors(run_folder):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    from cli import ArgumentParser, fail, import_tensorflow_quietly
+    from data.errors import UsageError
+
+    parser = ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("runs", nargs="+")
     args = parser.parse_args()
-    for run in args.runs:
-        digit_errors(run)
+    import_tensorflow_quietly()
+    try:
+        for run in args.runs:
+            digit_errors(run)
+    except UsageError as error:  # a folder that is not a run: one line, exit 2
+        fail(error)
 
 
 if __name__ == "__main__":

@@ -10,7 +10,6 @@ evaluation lengths on the evaluator's fixed sequences, so s equal to the run's o
 `test_shift` reproduces its results.json.
 """
 
-import argparse
 import os
 import sys
 from pathlib import Path
@@ -66,19 +65,26 @@ def rescore(run_folder, shifts):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    from cli import ArgumentParser, fail, import_tensorflow_quietly
+    from data.errors import UsageError
+
+    parser = ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("runs", nargs="+")
     parser.add_argument("--shifts", default="0,1,2", help="comma-separated test shifts")
     args = parser.parse_args()
     try:
         shifts = [int(shift) for shift in args.shifts.split(",")]
+        if any(not 0 <= shift <= 4 for shift in shifts):
+            raise ValueError
     except ValueError:
-        shifts = [-1]
-    if any(not 0 <= shift <= 4 for shift in shifts):
         parser.error(f"--shifts {args.shifts}: must be a comma-separated list of integers "
                      "from 0 to 4")
-    for run in args.runs:
-        rescore(run, shifts)
+    import_tensorflow_quietly()
+    try:
+        for run in args.runs:
+            rescore(run, shifts)
+    except UsageError as error:  # a folder that is not a run: one line, exit 2
+        fail(error)
 
 
 if __name__ == "__main__":

@@ -151,3 +151,17 @@ def test_test_shifts_reproduces_the_run_at_its_own_shift_and_differs_at_others(f
         assert figures[1]["metrics"][length]["mae"] == pytest.approx(metric["mae"], rel=1e-6)
         assert figures[0]["metrics"][length]["mae"] != pytest.approx(metric["mae"], rel=1e-4)
     assert figures[0]["rms"] != pytest.approx(figures[1]["rms"], rel=1e-4)
+
+
+@pytest.mark.parametrize("script", ["benchmarks/digit_errors.py", "benchmarks/test_shifts.py"])
+def test_the_run_reading_benchmarks_refuse_a_missing_folder(tmp_path, script):
+    """A run folder that does not exist: one line naming it, exit 2, no traceback."""
+    _assert_refused(run_script(script, str(tmp_path / "nope"), check=False),
+                    "no such run folder")
+
+
+def test_test_shifts_refuses_bad_shifts(finished_run):
+    """--shifts outside 0-4 or not integers: one line naming the flag, exit 2."""
+    for shifts in ("5", "1,x"):
+        _assert_refused(run_script("benchmarks/test_shifts.py", str(finished_run), "--shifts",
+                                   shifts, check=False), f"--shifts {shifts}")
