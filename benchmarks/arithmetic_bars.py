@@ -1,6 +1,6 @@
 """The arithmetic benchmark's bars, measured with the sweep command's own code.
 
-    python benchmarks/arithmetic_bars.py [--only NAME ...] [--out sweeps/bench]
+    python -m benchmarks.arithmetic_bars [--only NAME ...] [--out sweeps/bench]
 
 Each part prints its Markdown table (success rate, 95% Wilson interval, median solved-at,
 mean sparsity error) and its wall time. Parts:
@@ -18,12 +18,9 @@ mean sparsity error) and its wall time. Parts:
 
 import argparse
 import os
-import sys
 import time
-from pathlib import Path
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 PARTS = {
     "static20": [("arith_static", ["nac"], ["add", "sub"], 20)],

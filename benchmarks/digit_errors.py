@@ -1,6 +1,6 @@
 """Where an MNIST sum model's error comes from: the value it gives each single digit.
 
-    python benchmarks/digit_errors.py runs/<mnist_sum run> [more runs]
+    python -m benchmarks.digit_errors runs/<mnist_sum run> [more runs]
 
 A sum model with a unit core started at the identity adds up one value per image, so its
 error on a length-L sequence is the sum of L per-digit errors: their mean (bias) grows like
@@ -10,11 +10,8 @@ bias and the spread. Each image is scored as a sequence of length 1.
 """
 
 import os
-import sys
-from pathlib import Path
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 
 def digit_errors(run_folder):

@@ -1,6 +1,6 @@
 """Peak memory of evaluating one model at length 1,000 and at length 100,000.
 
-    python benchmarks/evaluation_memory.py
+    python -m benchmarks.evaluation_memory
 
 Each length is scored in its own process (100 sequences, chunks of 1,000 steps) and the
 process's peak resident memory is printed; chunked evaluation keeps the two close.
@@ -16,7 +16,6 @@ ROOT = Path(__file__).resolve().parents[1]
 CHILD = """
 import os, sys, resource, time
 os.environ["TF_CPP_MIN_LOG_LEVEL"] = "3"
-sys.path.insert(0, {root!r})
 from data.digits import load_digits
 from data.sequences import images_as_floats
 from tasks import get_task
@@ -36,9 +35,8 @@ def main():
     peaks = {}
     for length in (1_000, 100_000):
         started = time.perf_counter()
-        output = subprocess.run([sys.executable, "-c", CHILD.format(root=str(ROOT),
-                                                                   length=length)],
-                                capture_output=True, text=True, check=True).stdout.split()
+        output = subprocess.run([sys.executable, "-c", CHILD.format(length=length)],
+                                cwd=ROOT, capture_output=True, text=True, check=True).stdout.split()
         seconds, peak_kib = float(output[-2]), int(output[-1])
         peaks[length] = peak_kib / 1024
         print(f"length {length:>7,}: peak RSS {peaks[length]:,.0f} MiB, scoring "

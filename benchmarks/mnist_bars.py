@@ -1,8 +1,8 @@
 """The MNIST benchmark's bars, measured: accuracy over seeds, run time, eval throughput.
 
-    python benchmarks/mnist_bars.py                 # all bars (train.py runs one after another; the
+    python -m benchmarks.mnist_bars                 # all bars (train.py runs one after another; the
                                                     # 16,000-step mnist_sum runs take ~8.5 min each)
-    python benchmarks/mnist_bars.py --only throughput
+    python -m benchmarks.mnist_bars --only throughput
 
 Prints, per task and core, the median over seeds of the MAE at every evaluation length; the
 wall time of the default `python train.py --task mnist_sum --len 10` run; and the ratio of
@@ -20,7 +20,6 @@ from pathlib import Path
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
 
 
 def train(task, core, seed, out, extra=()):

@@ -1,7 +1,7 @@
 """Why NAU -> NMU does not learn `a * b` in our short static runs: the symmetric saddle.
 
-    python benchmarks/nmu_symmetry.py            # about 10 minutes on 2 CPU cores
-    python benchmarks/nmu_symmetry.py --quick    # the probe only, about 1 minute
+    python -m benchmarks.nmu_symmetry            # about 10 minutes on 2 CPU cores
+    python -m benchmarks.nmu_symmetry --quick    # the probe only, about 1 minute
 
 The NAU computes h1 = u.x and h2 = v.x, the NMU h1 * h2. Writing d = (u - v) / 2 and c for
 the vector that is +1/2 on the inputs only in subset A and -1/2 on those only in B, the
@@ -16,12 +16,9 @@ prints, per seed, the separation `d.c / c.c` (0: symmetric; +-1: a and b separat
 import argparse
 import dataclasses
 import os
-import sys
 import time
-from pathlib import Path
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 STANDARD = {"steps": 60000, "learning_rate": 0.1, "schedule": "exponential",
                    "beta_1": 0.9, "regularizer_start": 0.3, "regularizer_end": 0.6}

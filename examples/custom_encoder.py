@@ -1,6 +1,6 @@
 """Put a recurrent NAC core (and any unit as head) on an encoder of your own.
 
-    python examples/custom_encoder.py --steps 300
+    python -m examples.custom_encoder --steps 300
 
 The encoder here is a small MLP on flattened 28x28 images, standing in for whatever
 Keras model you have: anything that maps one input (an image) to a vector works. The
@@ -15,11 +15,8 @@ project's evaluator at lengths 10 and 100.
 
 import argparse
 import os
-import sys
-from pathlib import Path
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import keras  # noqa: E402
 

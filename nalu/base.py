@@ -41,15 +41,24 @@ class _PerCopyInitializer:
 
 
 TINY = 1.1754944e-38  # smallest normal float32: the floor under every log
-_WEIGHT_OPTION_SUFFIXES = ("_initializer", "_regularizer", "_constraint")
+DEFAULT = "default"  # a weight option left at this takes the unit's own default
+_OPTION_GETTERS = {
+    "initializer": keras.initializers.get,
+    "regularizer": keras.regularizers.get,
+    "constraint": keras.constraints.get,
+}
+_WEIGHT_OPTION_SUFFIXES = tuple(f"_{kind}" for kind in _OPTION_GETTERS)
 
 
-class ArithmeticUnit(keras.layers.Layer):
-    """Base layer of the units: `units`, optional `copy_seeds`, output shape, config."""
+class CopiesLayer(keras.layers.Layer):
+    """A layer whose weights may carry a leading axis of independent, seeded copies.
 
-    def __init__(self, units, copy_seeds=None, **kwargs):
+    `copy_seeds`: None (an ordinary layer) or a non-empty list of seeds; copy `k` of every
+    weight made with `add_copies_weight` is initialised from `copy_seeds[k]` alone.
+    """
+
+    def __init__(self, copy_seeds=None, **kwargs):
         super().__init__(**kwargs)
-        self.units = check_positive_int("units", units)
         if copy_seeds is not None:
             if len(copy_seeds) == 0:
                 raise ValueError(
@@ -64,19 +73,63 @@ class ArithmeticUnit(keras.layers.Layer):
         """Number of independent copies (None for an ordinary layer)."""
         return None if self.copy_seeds is None else len(self.copy_seeds)
 
-    def add_unit_weight(self, name, shape, initializer, regularizer=None, constraint=None):
+    def add_copies_weight(self, name, shape, initializer, regularizer=None, constraint=None):
         """`add_weight` with a leading copies axis when the layer holds copies."""
         initializer = keras.initializers.get(initializer)
         if self.copy_seeds is not None:
             initializer = _PerCopyInitializer(initializer, self.copy_seeds, name)
             shape = (len(self.copy_seeds), *shape)
         return self.add_weight(
-            name=name,
-            shape=shape,
-            initializer=initializer,
-            regularizer=regularizer,
+            name=name, shape=shape, initializer=initializer, regularizer=regularizer,
             constraint=constraint,
         )
+
+    def get_config(self):
+        return {**super().get_config(), "copy_seeds": self.copy_seeds}
+
+
+class ArithmeticUnit(CopiesLayer):
+    """Base layer of the units: `units`, copies, weight options, output shape, config.
+
+    Weight options: every `<weight>_initializer`, `<weight>_regularizer` and
+    `<weight>_constraint` constructor argument defaults to `"default"`, the unit's own
+    default: `weight_defaults[option]`, else Glorot uniform for an initializer and nothing
+    for a regularizer or constraint. `None` means no regularizer (constraint).
+    """
+
+    weight_defaults = {}  # option name -> the unit's default (a value or a factory)
+
+    def __init__(self, units, copy_seeds=None, **kwargs):
+        super().__init__(copy_seeds=copy_seeds, **kwargs)
+        self.units = check_positive_int("units", units)
+
+    def set_weight_options(self, arguments):
+        """Keep every weight option among `arguments` (a constructor's `locals()`), with
+        `"default"` replaced by the unit's default and each made a Keras object."""
+        for name, value in arguments.items():
+            kind = name.rsplit("_", 1)[-1]
+            if not name.endswith(_WEIGHT_OPTION_SUFFIXES):
+                continue
+            if isinstance(value, str) and value == DEFAULT:
+                value = self.weight_defaults.get(
+                    name, "glorot_uniform" if kind == "initializer" else None)
+                value = value() if callable(value) else value
+            setattr(self, name, _OPTION_GETTERS[kind](value))
+
+    def add_unit_weight(self, name, shape, options=None):
+        """A weight made with the options `<options>_initializer` etc. (`options`: `name`)."""
+        options = options or name
+        return self.add_copies_weight(
+            name, shape, getattr(self, f"{options}_initializer"),
+            getattr(self, f"{options}_regularizer", None),
+            getattr(self, f"{options}_constraint", None),
+        )
+
+    def add_nac_weights(self, shape, suffix=""):
+        """`W_hat` and `M_hat` of a NAC weight (named `w_hat<suffix>`, `m_hat<suffix>`),
+        made with the `w_hat_*` and `m_hat_*` options."""
+        return (self.add_unit_weight(f"w_hat{suffix}", shape, "w_hat"),
+                self.add_unit_weight(f"m_hat{suffix}", shape, "m_hat"))
 
     def compute_output_shape(self, input_shape):
         return (*input_shape[:-1], self.units)
@@ -96,12 +149,22 @@ class ArithmeticUnit(keras.layers.Layer):
             for name, value in vars(self).items()
             if name.endswith(_WEIGHT_OPTION_SUFFIXES)
         }
-        return {
-            **super().get_config(),
-            "units": self.units,
-            **weight_options,
-            "copy_seeds": self.copy_seeds,
-        }
+        return {**super().get_config(), "units": self.units, **weight_options}
+
+
+class LinearUnit(ArithmeticUnit):
+    """A unit with one weight `W` of shape (features, units), named `kernel`, that starts a
+    recurrent cell's state rows at the identity (NAU, NMU)."""
+
+    def build(self, input_shape):
+        self.kernel = self.add_unit_weight("kernel", (input_shape[-1], self.units))
+
+    def initialize_identity(self, rows):
+        start_linear_at_identity(self.kernel, rows, self.units)
+
+    def weight_matrix(self):
+        """The effective weight `W`."""
+        return ops.convert_to_tensor(self.kernel)
 
 
 SATURATION = 20.0  # tanh(20) == 1 and sigmoid(-20) ~ 2e-9 in float32
@@ -122,6 +185,17 @@ def identity_block(rows, units, on, off):
             f"rows={rows}, units={units}"
         )
     return np.where(np.eye(rows, dtype=bool), on, off).astype("float32")
+
+
+def start_nac_at_identity(w_hat, m_hat, rows, units):
+    """Saturate the first `rows` rows of a NAC weight to the identity (0 elsewhere)."""
+    assign_rows(w_hat, rows, identity_block(rows, units, SATURATION, 0.0))
+    assign_rows(m_hat, rows, identity_block(rows, units, SATURATION, -SATURATION))
+
+
+def start_linear_at_identity(kernel, rows, units):
+    """Set the first `rows` rows of a plain weight to the identity (0 elsewhere)."""
+    assign_rows(kernel, rows, identity_block(rows, units, 1.0, 0.0))
 
 
 def nac_weight(w_hat, m_hat):

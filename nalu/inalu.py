@@ -4,14 +4,7 @@ import keras
 from keras import ops
 
 from nalu._validation import check_non_negative, check_positive
-from nalu.base import (
-    SATURATION,
-    TINY,
-    ArithmeticUnit,
-    assign_rows,
-    identity_block,
-    nac_weight,
-)
+from nalu.base import DEFAULT, TINY, ArithmeticUnit, nac_weight, start_nac_at_identity
 from nalu.cell import UnitCell
 from nalu.registry import register_cell, register_unit
 
@@ -30,12 +23,11 @@ class INALU(ArithmeticUnit):
 
     Args:
         units: number of outputs.
-        w_hat_initializer, m_hat_initializer, gate_initializer: initializers
-            (paper: N(0.88, 0.2), N(0.5, 0.2), N(0, 0.2)); the multiplicative path uses
-            the same initializers.
-        w_hat_regularizer, m_hat_regularizer, gate_regularizer: optional regularizers
-            (paper: `nalu.DiscretizationRegularizer` on W_hat and M_hat, switched on late).
-        w_hat_constraint, m_hat_constraint, gate_constraint: optional constraints.
+        w_hat_initializer, m_hat_initializer, gate_initializer: initializers (default and
+            paper: N(0.88, 0.2), N(0.5, 0.2), N(0, 0.2)); both paths use the first two.
+        w_hat_regularizer, m_hat_regularizer, gate_regularizer: regularizers (default none;
+            paper: `nalu.DiscretizationRegularizer` on W_hat and M_hat, switched on late).
+        w_hat_constraint, m_hat_constraint, gate_constraint: constraints (default none).
         eps: lower bound of `|x|` inside the log (default 1e-7).
         max_exponent: upper bound of the exponent (paper's omega, default 20).
         copy_seeds: optional list of seeds; see `nalu.base`.
@@ -48,57 +40,33 @@ class INALU(ArithmeticUnit):
         >>> layer = nalu.INALU(1)  # can multiply negative inputs, unlike NALU
     """
 
-    def __init__(
-        self,
-        units,
-        w_hat_initializer=None,
-        m_hat_initializer=None,
-        gate_initializer=None,
-        w_hat_regularizer=None,
-        m_hat_regularizer=None,
-        gate_regularizer=None,
-        w_hat_constraint=None,
-        m_hat_constraint=None,
-        gate_constraint=None,
-        eps=1e-7,
-        max_exponent=20.0,
-        copy_seeds=None,
-        **kwargs,
-    ):
+    weight_defaults = {
+        "w_hat_initializer": lambda: keras.initializers.RandomNormal(0.88, 0.2),
+        "m_hat_initializer": lambda: keras.initializers.RandomNormal(0.5, 0.2),
+        "gate_initializer": lambda: keras.initializers.RandomNormal(0.0, 0.2),
+    }
+
+    def __init__(self, units, w_hat_initializer=DEFAULT, m_hat_initializer=DEFAULT,
+                 gate_initializer=DEFAULT, w_hat_regularizer=DEFAULT, m_hat_regularizer=DEFAULT,
+                 gate_regularizer=DEFAULT, w_hat_constraint=DEFAULT, m_hat_constraint=DEFAULT,
+                 gate_constraint=DEFAULT, eps=1e-7, max_exponent=20.0, copy_seeds=None,
+                 **kwargs):
         super().__init__(units, copy_seeds=copy_seeds, **kwargs)
-        normal = keras.initializers.RandomNormal
-        self.w_hat_initializer = keras.initializers.get(w_hat_initializer or normal(0.88, 0.2))
-        self.m_hat_initializer = keras.initializers.get(m_hat_initializer or normal(0.5, 0.2))
-        self.gate_initializer = keras.initializers.get(gate_initializer or normal(0.0, 0.2))
-        self.w_hat_regularizer = keras.regularizers.get(w_hat_regularizer)
-        self.m_hat_regularizer = keras.regularizers.get(m_hat_regularizer)
-        self.gate_regularizer = keras.regularizers.get(gate_regularizer)
-        self.w_hat_constraint = keras.constraints.get(w_hat_constraint)
-        self.m_hat_constraint = keras.constraints.get(m_hat_constraint)
-        self.gate_constraint = keras.constraints.get(gate_constraint)
+        self.set_weight_options(locals())
         self.eps = check_non_negative("eps", eps)
         self.max_exponent = check_positive("max_exponent", max_exponent)
 
     def build(self, input_shape):
         shape = (input_shape[-1], self.units)
-        for path in ("additive", "multiplicative"):
-            for name in ("w_hat", "m_hat"):
-                weight = self.add_unit_weight(
-                    f"{name}_{path}", shape, getattr(self, f"{name}_initializer"),
-                    getattr(self, f"{name}_regularizer"), getattr(self, f"{name}_constraint"),
-                )
-                setattr(self, f"{name}_{path}", weight)
-        self.gate = self.add_unit_weight(
-            "gate", (1, self.units), self.gate_initializer, self.gate_regularizer,
-            self.gate_constraint,
-        )
+        self.w_hat_additive, self.m_hat_additive = self.add_nac_weights(shape, "_additive")
+        self.w_hat_multiplicative, self.m_hat_multiplicative = self.add_nac_weights(
+            shape, "_multiplicative")
+        self.gate = self.add_unit_weight("gate", (1, self.units))
 
     def initialize_identity(self, rows):
-        for path in ("additive", "multiplicative"):
-            assign_rows(getattr(self, f"w_hat_{path}"), rows,
-                        identity_block(rows, self.units, SATURATION, 0.0))
-            assign_rows(getattr(self, f"m_hat_{path}"), rows,
-                        identity_block(rows, self.units, SATURATION, -SATURATION))
+        start_nac_at_identity(self.w_hat_additive, self.m_hat_additive, rows, self.units)
+        start_nac_at_identity(self.w_hat_multiplicative, self.m_hat_multiplicative, rows,
+                              self.units)
 
     def weight_matrix(self):
         """The additive path's effective weight `W_a`."""

@@ -3,7 +3,7 @@
 import keras
 from keras import ops
 
-from nalu.base import SATURATION, ArithmeticUnit, assign_rows, identity_block, nac_weight
+from nalu.base import DEFAULT, ArithmeticUnit, nac_weight, start_nac_at_identity
 from nalu.cell import UnitCell
 from nalu.registry import register_cell, register_unit
 
@@ -20,9 +20,10 @@ class NAC(ArithmeticUnit):
 
     Args:
         units: number of outputs.
-        w_hat_initializer, m_hat_initializer: initializers (paper: Glorot uniform).
-        w_hat_regularizer, m_hat_regularizer: optional regularizers.
-        w_hat_constraint, m_hat_constraint: optional constraints.
+        w_hat_initializer, m_hat_initializer: initializers (default and paper: Glorot
+            uniform).
+        w_hat_regularizer, m_hat_regularizer: regularizers (default none).
+        w_hat_constraint, m_hat_constraint: constraints (default none).
         copy_seeds: optional list of seeds; see `nalu.base`.
 
     Input shape: `(..., features)`. Output shape: `(..., units)`.
@@ -33,40 +34,17 @@ class NAC(ArithmeticUnit):
         >>> y = layer(np.array([[1.0, 2.0]]))  # learns e.g. a + b once trained
     """
 
-    def __init__(
-        self,
-        units,
-        w_hat_initializer="glorot_uniform",
-        m_hat_initializer="glorot_uniform",
-        w_hat_regularizer=None,
-        m_hat_regularizer=None,
-        w_hat_constraint=None,
-        m_hat_constraint=None,
-        copy_seeds=None,
-        **kwargs,
-    ):
+    def __init__(self, units, w_hat_initializer=DEFAULT, m_hat_initializer=DEFAULT,
+                 w_hat_regularizer=DEFAULT, m_hat_regularizer=DEFAULT, w_hat_constraint=DEFAULT,
+                 m_hat_constraint=DEFAULT, copy_seeds=None, **kwargs):
         super().__init__(units, copy_seeds=copy_seeds, **kwargs)
-        self.w_hat_initializer = keras.initializers.get(w_hat_initializer)
-        self.m_hat_initializer = keras.initializers.get(m_hat_initializer)
-        self.w_hat_regularizer = keras.regularizers.get(w_hat_regularizer)
-        self.m_hat_regularizer = keras.regularizers.get(m_hat_regularizer)
-        self.w_hat_constraint = keras.constraints.get(w_hat_constraint)
-        self.m_hat_constraint = keras.constraints.get(m_hat_constraint)
+        self.set_weight_options(locals())
 
     def build(self, input_shape):
-        shape = (input_shape[-1], self.units)
-        self.w_hat = self.add_unit_weight(
-            "w_hat", shape, self.w_hat_initializer, self.w_hat_regularizer,
-            self.w_hat_constraint,
-        )
-        self.m_hat = self.add_unit_weight(
-            "m_hat", shape, self.m_hat_initializer, self.m_hat_regularizer,
-            self.m_hat_constraint,
-        )
+        self.w_hat, self.m_hat = self.add_nac_weights((input_shape[-1], self.units))
 
     def initialize_identity(self, rows):
-        assign_rows(self.w_hat, rows, identity_block(rows, self.units, SATURATION, 0.0))
-        assign_rows(self.m_hat, rows, identity_block(rows, self.units, SATURATION, -SATURATION))
+        start_nac_at_identity(self.w_hat, self.m_hat, rows, self.units)
 
     def weight_matrix(self):
         """The effective weight `W` (what `call` multiplies by)."""

@@ -4,14 +4,7 @@ import keras
 from keras import ops
 
 from nalu._validation import check_non_negative, check_positive
-from nalu.base import (
-    SATURATION,
-    ArithmeticUnit,
-    assign_rows,
-    identity_block,
-    nac_weight,
-    safe_log_abs,
-)
+from nalu.base import DEFAULT, ArithmeticUnit, nac_weight, safe_log_abs, start_nac_at_identity
 from nalu.cell import UnitCell
 from nalu.registry import register_cell, register_unit
 
@@ -34,10 +27,10 @@ class NALU(ArithmeticUnit):
 
     Args:
         units: number of outputs.
-        w_hat_initializer, m_hat_initializer, gate_initializer: initializers
-            (Glorot uniform, as in the paper).
-        w_hat_regularizer, m_hat_regularizer, gate_regularizer: optional regularizers.
-        w_hat_constraint, m_hat_constraint, gate_constraint: optional constraints.
+        w_hat_initializer, m_hat_initializer, gate_initializer: initializers (default and
+            paper: Glorot uniform); the multiplicative path's own weights use the first two.
+        w_hat_regularizer, m_hat_regularizer, gate_regularizer: regularizers (default none).
+        w_hat_constraint, m_hat_constraint, gate_constraint: constraints (default none).
         eps: added to `|x|` before the log (>= 0, default 1e-7).
         max_exponent: upper bound on the exponent of the multiplicative path (> 0).
         separate_weights: give the multiplicative path its own weights.
@@ -51,69 +44,30 @@ class NALU(ArithmeticUnit):
         >>> y = layer(np.array([[3.0, 4.0]]))  # learns e.g. a * b once trained
     """
 
-    def __init__(
-        self,
-        units,
-        w_hat_initializer="glorot_uniform",
-        m_hat_initializer="glorot_uniform",
-        gate_initializer="glorot_uniform",
-        w_hat_regularizer=None,
-        m_hat_regularizer=None,
-        gate_regularizer=None,
-        w_hat_constraint=None,
-        m_hat_constraint=None,
-        gate_constraint=None,
-        eps=1e-7,
-        max_exponent=20.0,
-        separate_weights=False,
-        copy_seeds=None,
-        **kwargs,
-    ):
+    def __init__(self, units, w_hat_initializer=DEFAULT, m_hat_initializer=DEFAULT,
+                 gate_initializer=DEFAULT, w_hat_regularizer=DEFAULT, m_hat_regularizer=DEFAULT,
+                 gate_regularizer=DEFAULT, w_hat_constraint=DEFAULT, m_hat_constraint=DEFAULT,
+                 gate_constraint=DEFAULT, eps=1e-7, max_exponent=20.0, separate_weights=False,
+                 copy_seeds=None, **kwargs):
         super().__init__(units, copy_seeds=copy_seeds, **kwargs)
+        self.set_weight_options(locals())
         self.eps = check_non_negative("eps", eps)
         self.max_exponent = check_positive("max_exponent", max_exponent)
         self.separate_weights = bool(separate_weights)
-        self.w_hat_initializer = keras.initializers.get(w_hat_initializer)
-        self.m_hat_initializer = keras.initializers.get(m_hat_initializer)
-        self.gate_initializer = keras.initializers.get(gate_initializer)
-        self.w_hat_regularizer = keras.regularizers.get(w_hat_regularizer)
-        self.m_hat_regularizer = keras.regularizers.get(m_hat_regularizer)
-        self.gate_regularizer = keras.regularizers.get(gate_regularizer)
-        self.w_hat_constraint = keras.constraints.get(w_hat_constraint)
-        self.m_hat_constraint = keras.constraints.get(m_hat_constraint)
-        self.gate_constraint = keras.constraints.get(gate_constraint)
 
     def build(self, input_shape):
         shape = (input_shape[-1], self.units)
-        self.w_hat = self.add_unit_weight(
-            "w_hat", shape, self.w_hat_initializer, self.w_hat_regularizer,
-            self.w_hat_constraint,
-        )
-        self.m_hat = self.add_unit_weight(
-            "m_hat", shape, self.m_hat_initializer, self.m_hat_regularizer,
-            self.m_hat_constraint,
-        )
-        self.gate = self.add_unit_weight(
-            "gate", shape, self.gate_initializer, self.gate_regularizer, self.gate_constraint
-        )
+        self.w_hat, self.m_hat = self.add_nac_weights(shape)
+        self.gate = self.add_unit_weight("gate", shape)
         if self.separate_weights:
-            self.w_hat_multiplicative = self.add_unit_weight(
-                "w_hat_multiplicative", shape, self.w_hat_initializer,
-                self.w_hat_regularizer, self.w_hat_constraint,
-            )
-            self.m_hat_multiplicative = self.add_unit_weight(
-                "m_hat_multiplicative", shape, self.m_hat_initializer,
-                self.m_hat_regularizer, self.m_hat_constraint,
-            )
+            self.w_hat_multiplicative, self.m_hat_multiplicative = self.add_nac_weights(
+                shape, "_multiplicative")
 
     def initialize_identity(self, rows):
-        assign_rows(self.w_hat, rows, identity_block(rows, self.units, SATURATION, 0.0))
-        assign_rows(self.m_hat, rows, identity_block(rows, self.units, SATURATION, -SATURATION))
+        start_nac_at_identity(self.w_hat, self.m_hat, rows, self.units)
         if self.separate_weights:
-            assign_rows(self.w_hat_multiplicative, rows,
-                        identity_block(rows, self.units, SATURATION, 0.0))
-            assign_rows(self.m_hat_multiplicative, rows,
-                        identity_block(rows, self.units, SATURATION, -SATURATION))
+            start_nac_at_identity(self.w_hat_multiplicative, self.m_hat_multiplicative, rows,
+                                  self.units)
 
     def weight_matrix(self):
         """The additive path's effective weight `W`."""

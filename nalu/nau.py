@@ -3,7 +3,7 @@
 import keras
 from keras import ops
 
-from nalu.base import ArithmeticUnit, assign_rows, identity_block
+from nalu.base import DEFAULT, LinearUnit
 from nalu.cell import UnitCell
 from nalu.constraints import Clip
 from nalu.registry import register_cell, register_unit
@@ -11,7 +11,7 @@ from nalu.registry import register_cell, register_unit
 
 @register_unit("nau")
 @keras.saving.register_keras_serializable(package="nalu")
-class NAU(ArithmeticUnit):
+class NAU(LinearUnit):
     """Neural addition unit: a linear layer whose weights are clipped to [-1, 1].
 
         y = x @ W,   W clipped to [-1, 1] after every update
@@ -21,8 +21,8 @@ class NAU(ArithmeticUnit):
 
     Args:
         units: number of outputs.
-        kernel_initializer: initializer of `W` (paper: Glorot uniform).
-        kernel_regularizer: optional regularizer, e.g. `nalu.SparsityRegularizer`.
+        kernel_initializer: initializer of `W` (default and paper: Glorot uniform).
+        kernel_regularizer: regularizer (default none), e.g. `nalu.SparsityRegularizer`.
         kernel_constraint: constraint of `W` (default `Clip(-1, 1)`).
         copy_seeds: optional list of seeds; see `nalu.base`.
 
@@ -33,36 +33,12 @@ class NAU(ArithmeticUnit):
         >>> layer = nalu.NAU(1, kernel_regularizer=nalu.SparsityRegularizer(0.01, 1000, 5000))
     """
 
-    paper_sparsity_strength = 0.01  # lambda_hat of the sparsity regularizer
+    weight_defaults = {"kernel_constraint": lambda: Clip(-1.0, 1.0)}
 
-    def __init__(
-        self,
-        units,
-        kernel_initializer="glorot_uniform",
-        kernel_regularizer=None,
-        kernel_constraint="default",
-        copy_seeds=None,
-        **kwargs,
-    ):
+    def __init__(self, units, kernel_initializer=DEFAULT, kernel_regularizer=DEFAULT,
+                 kernel_constraint=DEFAULT, copy_seeds=None, **kwargs):
         super().__init__(units, copy_seeds=copy_seeds, **kwargs)
-        if kernel_constraint == "default":
-            kernel_constraint = Clip(-1.0, 1.0)
-        self.kernel_initializer = keras.initializers.get(kernel_initializer)
-        self.kernel_regularizer = keras.regularizers.get(kernel_regularizer)
-        self.kernel_constraint = keras.constraints.get(kernel_constraint)
-
-    def build(self, input_shape):
-        self.kernel = self.add_unit_weight(
-            "kernel", (input_shape[-1], self.units), self.kernel_initializer,
-            self.kernel_regularizer, self.kernel_constraint,
-        )
-
-    def initialize_identity(self, rows):
-        assign_rows(self.kernel, rows, identity_block(rows, self.units, 1.0, 0.0))
-
-    def weight_matrix(self):
-        """The effective weight `W`."""
-        return ops.convert_to_tensor(self.kernel)
+        self.set_weight_options(locals())
 
     def call(self, inputs):
         # (..., features) @ (features, units) -> (..., units)

@@ -4,7 +4,7 @@ import keras
 from keras import ops
 
 from nalu._validation import check_positive
-from nalu.base import ArithmeticUnit, assign_rows, identity_block, safe_log_abs
+from nalu.base import DEFAULT, LinearUnit, safe_log_abs
 from nalu.cell import UnitCell
 from nalu.constraints import Clip
 from nalu.registry import register_cell, register_unit
@@ -12,7 +12,7 @@ from nalu.registry import register_cell, register_unit
 
 @register_unit("nmu")
 @keras.saving.register_keras_serializable(package="nalu")
-class NMU(ArithmeticUnit):
+class NMU(LinearUnit):
     """Neural multiplication unit: multiplies the inputs it selects, negatives included.
 
         y_j = prod_i (W_ij * x_i + 1 - W_ij),   W clipped to [0, 1]
@@ -23,8 +23,8 @@ class NMU(ArithmeticUnit):
 
     Args:
         units: number of outputs.
-        kernel_initializer: initializer of `W` (paper: U(0.25, 0.75), E[W] = 1/2).
-        kernel_regularizer: optional regularizer, e.g. `nalu.SparsityRegularizer`
+        kernel_initializer: initializer of `W` (default and paper: U(0.25, 0.75), E[W] = 1/2).
+        kernel_regularizer: regularizer (default none), e.g. `nalu.SparsityRegularizer`
             (paper: strength 10, ramped late).
         kernel_constraint: constraint of `W` (default `Clip(0, 1)`).
         max_exponent: bound on the log-magnitude of the product (default 80, < float32's 88).
@@ -37,42 +37,16 @@ class NMU(ArithmeticUnit):
         >>> layer = nalu.NMU(1)  # learns a * b, also for negative a, b
     """
 
-    paper_sparsity_strength = 10.0  # lambda_hat of the sparsity regularizer
-    arithmetic_recipe = "averaged"  # static benchmark: Adam beta_1 0.999 (tasks/arithmetic.py)
-    arithmetic_first_layer = "nau"  # the paper's pairing: NAU computes a and b, NMU a * b
+    weight_defaults = {
+        "kernel_initializer": lambda: keras.initializers.RandomUniform(0.25, 0.75),
+        "kernel_constraint": lambda: Clip(0.0, 1.0),
+    }
 
-    def __init__(
-        self,
-        units,
-        kernel_initializer=None,
-        kernel_regularizer=None,
-        kernel_constraint="default",
-        max_exponent=80.0,
-        copy_seeds=None,
-        **kwargs,
-    ):
+    def __init__(self, units, kernel_initializer=DEFAULT, kernel_regularizer=DEFAULT,
+                 kernel_constraint=DEFAULT, max_exponent=80.0, copy_seeds=None, **kwargs):
         super().__init__(units, copy_seeds=copy_seeds, **kwargs)
-        if kernel_initializer is None:
-            kernel_initializer = keras.initializers.RandomUniform(0.25, 0.75)
-        if kernel_constraint == "default":
-            kernel_constraint = Clip(0.0, 1.0)
-        self.kernel_initializer = keras.initializers.get(kernel_initializer)
-        self.kernel_regularizer = keras.regularizers.get(kernel_regularizer)
-        self.kernel_constraint = keras.constraints.get(kernel_constraint)
+        self.set_weight_options(locals())
         self.max_exponent = check_positive("max_exponent", max_exponent)
-
-    def build(self, input_shape):
-        self.kernel = self.add_unit_weight(
-            "kernel", (input_shape[-1], self.units), self.kernel_initializer,
-            self.kernel_regularizer, self.kernel_constraint,
-        )
-
-    def initialize_identity(self, rows):
-        assign_rows(self.kernel, rows, identity_block(rows, self.units, 1.0, 0.0))
-
-    def weight_matrix(self):
-        """The effective weight `W`."""
-        return ops.convert_to_tensor(self.kernel)
 
     def call(self, inputs):
         weight = ops.expand_dims(self.kernel, -3)  # (..., 1, features, units)

@@ -7,7 +7,7 @@ import numpy as np
 from keras import ops
 
 from nalu._validation import check_non_negative, check_positive
-from nalu.base import TINY, ArithmeticUnit, assign_rows, identity_block
+from nalu.base import DEFAULT, TINY, ArithmeticUnit, assign_rows, start_linear_at_identity
 from nalu.cell import UnitCell
 from nalu.constraints import Clip
 from nalu.registry import register_cell, register_unit
@@ -25,9 +25,37 @@ def relevance_inputs(inputs, gate, eps):
     return log_relevant, gate * math.pi * negative
 
 
+class PowerUnit(ArithmeticUnit):
+    """What the NPU and RealNPU share: the relevance gate `g` (one per input, default 0.5,
+    clipped to [0, 1]), `eps`, `max_exponent`, and an identity start that makes the state
+    inputs relevant. A subclass makes its own power weights in `build_powers`."""
+
+    weight_defaults = {
+        "gate_initializer": lambda: keras.initializers.Constant(0.5),
+        "gate_constraint": lambda: Clip(0.0, 1.0),
+    }
+
+    def __init__(self, units, eps=1e-7, max_exponent=20.0, copy_seeds=None, **kwargs):
+        super().__init__(units, copy_seeds=copy_seeds, **kwargs)
+        self.eps = check_non_negative("eps", eps)
+        self.max_exponent = check_positive("max_exponent", max_exponent)
+
+    def build(self, input_shape):
+        self.build_powers((input_shape[-1], self.units))
+        self.gate = self.add_unit_weight("gate", (1, input_shape[-1]))
+
+    def initialize_identity(self, rows):
+        gate = np.array(self.gate)
+        gate[..., :rows] = 1.0
+        self.gate.assign(gate)
+
+    def get_config(self):
+        return {**super().get_config(), "eps": self.eps, "max_exponent": self.max_exponent}
+
+
 @register_unit("npu")
 @keras.saving.register_keras_serializable(package="nalu")
-class NPU(ArithmeticUnit):
+class NPU(PowerUnit):
     """Neural power unit: learns real powers and products of its inputs, negatives included.
 
         r = g * (|x| + eps) + (1 - g),   k = g * pi * [x < 0]
@@ -37,11 +65,12 @@ class NPU(ArithmeticUnit):
 
     Args:
         units: number of outputs.
-        real_initializer: initializer of `W_re` (paper: Glorot uniform).
-        imaginary_initializer: initializer of `W_im` (paper: zeros).
-        gate_initializer: initializer of the relevance gate `g` (paper: 0.5).
-        real_regularizer, imaginary_regularizer, gate_regularizer: optional regularizers.
-        real_constraint, imaginary_constraint: optional constraints.
+        real_initializer: initializer of `W_re` (default and paper: Glorot uniform).
+        imaginary_initializer: initializer of `W_im` (default and paper: zeros).
+        gate_initializer: initializer of the relevance gate `g` (default and paper: 0.5).
+        real_regularizer, imaginary_regularizer, gate_regularizer: regularizers (default
+            none).
+        real_constraint, imaginary_constraint: constraints (default none).
         gate_constraint: constraint of `g` (default `Clip(0, 1)`).
         eps: added to `|x|` (default 1e-7).
         max_exponent: upper bound of the exponent (default 20).
@@ -54,60 +83,25 @@ class NPU(ArithmeticUnit):
         >>> layer = nalu.NPU(1)  # learns e.g. a / b or sqrt(a)
     """
 
-    def __init__(
-        self,
-        units,
-        real_initializer="glorot_uniform",
-        imaginary_initializer="zeros",
-        gate_initializer=None,
-        real_regularizer=None,
-        imaginary_regularizer=None,
-        gate_regularizer=None,
-        real_constraint=None,
-        imaginary_constraint=None,
-        gate_constraint="default",
-        eps=1e-7,
-        max_exponent=20.0,
-        copy_seeds=None,
-        **kwargs,
-    ):
-        super().__init__(units, copy_seeds=copy_seeds, **kwargs)
-        if gate_initializer is None:
-            gate_initializer = keras.initializers.Constant(0.5)
-        if gate_constraint == "default":
-            gate_constraint = Clip(0.0, 1.0)
-        self.real_initializer = keras.initializers.get(real_initializer)
-        self.imaginary_initializer = keras.initializers.get(imaginary_initializer)
-        self.gate_initializer = keras.initializers.get(gate_initializer)
-        self.real_regularizer = keras.regularizers.get(real_regularizer)
-        self.imaginary_regularizer = keras.regularizers.get(imaginary_regularizer)
-        self.gate_regularizer = keras.regularizers.get(gate_regularizer)
-        self.real_constraint = keras.constraints.get(real_constraint)
-        self.imaginary_constraint = keras.constraints.get(imaginary_constraint)
-        self.gate_constraint = keras.constraints.get(gate_constraint)
-        self.eps = check_non_negative("eps", eps)
-        self.max_exponent = check_positive("max_exponent", max_exponent)
+    weight_defaults = {**PowerUnit.weight_defaults, "imaginary_initializer": "zeros"}
 
-    def build(self, input_shape):
-        shape = (input_shape[-1], self.units)
-        self.real = self.add_unit_weight(
-            "real", shape, self.real_initializer, self.real_regularizer, self.real_constraint
-        )
-        self.imaginary = self.add_unit_weight(
-            "imaginary", shape, self.imaginary_initializer, self.imaginary_regularizer,
-            self.imaginary_constraint,
-        )
-        self.gate = self.add_unit_weight(
-            "gate", (1, input_shape[-1]), self.gate_initializer, self.gate_regularizer,
-            self.gate_constraint,
-        )
+    def __init__(self, units, real_initializer=DEFAULT, imaginary_initializer=DEFAULT,
+                 gate_initializer=DEFAULT, real_regularizer=DEFAULT,
+                 imaginary_regularizer=DEFAULT, gate_regularizer=DEFAULT,
+                 real_constraint=DEFAULT, imaginary_constraint=DEFAULT,
+                 gate_constraint=DEFAULT, eps=1e-7, max_exponent=20.0, copy_seeds=None,
+                 **kwargs):
+        super().__init__(units, eps, max_exponent, copy_seeds=copy_seeds, **kwargs)
+        self.set_weight_options(locals())
+
+    def build_powers(self, shape):
+        self.real = self.add_unit_weight("real", shape)
+        self.imaginary = self.add_unit_weight("imaginary", shape)
 
     def initialize_identity(self, rows):
-        assign_rows(self.real, rows, identity_block(rows, self.units, 1.0, 0.0))
-        assign_rows(self.imaginary, rows, identity_block(rows, self.units, 0.0, 0.0))
-        gate = np.array(self.gate)
-        gate[..., :rows] = 1.0
-        self.gate.assign(gate)
+        super().initialize_identity(rows)
+        start_linear_at_identity(self.real, rows, self.units)
+        assign_rows(self.imaginary, rows, 0.0)
 
     def weight_matrix(self):
         """The real weight `W_re`."""
@@ -119,9 +113,6 @@ class NPU(ArithmeticUnit):
         angle = ops.matmul(log_relevant, self.imaginary) + ops.matmul(negative_angle, self.real)
         # (..., units)
         return ops.exp(ops.minimum(exponent, self.max_exponent)) * ops.cos(angle)
-
-    def get_config(self):
-        return {**super().get_config(), "eps": self.eps, "max_exponent": self.max_exponent}
 
 
 @register_cell("npu")

@@ -11,26 +11,28 @@ from keras import ops
 
 import nalu
 from data.errors import UsageError
-from nalu.base import ArithmeticUnit
+from nalu.base import CopiesLayer
+from tasks.unit_training import unit_training
 
 BASELINES = ("linear", "mlp", "lstm")
 
 
-class CopyDense(ArithmeticUnit):
+class CopyDense(CopiesLayer):
     """A dense layer per copy: (copies, batch, in) -> (copies, batch, units)."""
 
     def __init__(self, units, copy_seeds, activation=None, use_bias=True, **kwargs):
-        super().__init__(units, copy_seeds=copy_seeds, **kwargs)
+        super().__init__(copy_seeds=copy_seeds, **kwargs)
+        self.units = units
         self.activation = keras.activations.get(activation)
         self.use_bias = use_bias
 
     def build(self, input_shape):
-        self.kernel = self.add_unit_weight(
+        self.kernel = self.add_copies_weight(
             "kernel", (input_shape[-1], self.units), "glorot_uniform"
         )
         self.bias = None
         if self.use_bias:
-            self.bias = self.add_unit_weight("bias", (1, self.units), "zeros")
+            self.bias = self.add_copies_weight("bias", (1, self.units), "zeros")
 
     def call(self, inputs):
         outputs = ops.matmul(inputs, self.kernel)
@@ -39,14 +41,18 @@ class CopyDense(ArithmeticUnit):
         return self.activation(outputs)
 
 
-class CopyLSTMCell(ArithmeticUnit):
+class CopyLSTMCell(CopiesLayer):
     """An LSTM cell per copy; states (copies, batch, units)."""
 
+    def __init__(self, units, copy_seeds, **kwargs):
+        super().__init__(copy_seeds=copy_seeds, **kwargs)
+        self.units = units
+
     def build(self, input_shape):
-        self.kernel = self.add_unit_weight(
+        self.kernel = self.add_copies_weight(
             "kernel", (input_shape[-1] + self.units, 4 * self.units), "glorot_uniform"
         )
-        self.bias = self.add_unit_weight("bias", (1, 4 * self.units), "zeros")
+        self.bias = self.add_copies_weight("bias", (1, 4 * self.units), "zeros")
 
     def call(self, inputs, states):
         hidden, memory = states
@@ -71,7 +77,7 @@ def layer_pair(name, flag="--units"):
     parts = name.split("-")
     if len(parts) == 1 and name in nalu.UNITS:
         second = nalu.UNITS[name]
-        first = nalu.UNITS[getattr(second, "arithmetic_first_layer", name)]
+        first = nalu.UNITS[unit_training(name).first_layer or name]
         return first, second
     if len(parts) == 2 and all(part in nalu.UNITS for part in parts):
         return nalu.UNITS[parts[0]], nalu.UNITS[parts[1]]

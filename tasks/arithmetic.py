@@ -19,6 +19,7 @@ from data.errors import UsageError
 from tasks.arith_models import BASELINES, ArithmeticModel, check_model, describe, layer_pair
 from tasks.progress import bar
 from tasks.registry import register_task
+from tasks.unit_training import unit_training
 
 
 @dataclasses.dataclass(frozen=True)
@@ -54,10 +55,10 @@ RECIPES = {"standard": STANDARD, "averaged": AVERAGED}
 
 
 def recipe_name(model_name):
-    """The static recipe of a model: the one its output unit asks for (`arithmetic_recipe`)."""
+    """The static recipe of a model: its output unit's (`tasks.unit_training`)."""
     if model_name in BASELINES:
         return "standard"
-    return getattr(layer_pair(model_name)[1], "arithmetic_recipe", "standard")
+    return unit_training(layer_pair(model_name)[1].unit_name).recipe
 
 
 def default_settings(form, model_name=None):
@@ -86,7 +87,7 @@ def regularizer_options(settings):
     """Constructor arguments giving a unit its paper sparsity regularizer, ramped in."""
 
     def options(unit_class):
-        strength = getattr(unit_class, "paper_sparsity_strength", None)
+        strength = unit_training(unit_class.unit_name).sparsity_strength
         if strength is None:
             return {}
         start = int(settings.regularizer_start * settings.steps)

@@ -54,7 +54,7 @@ def score_lengths(model, images, labels, task, lengths, sequences, seed, quiet=F
                   chunk=1000, sequence_batch=1000, encoder=None):
     """{length: {"mae", "accuracy", "seconds", "images_per_second"}} on fixed test sequences.
 
-    `encoder` replaces the model's own encoder (benchmarks/test_shifts.py re-scores with it).
+    `encoder` replaces the model's own encoder (benchmarks/shift_rescore.py re-scores with it).
     """
     from data.sequences import evaluation_positions
 

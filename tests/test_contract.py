@@ -101,3 +101,16 @@ def test_identity_recurrence_carries_the_state(name):
     cell.build((None, 4))
     state_rows = np.asarray(cell.unit.weight_matrix())[:3]
     np.testing.assert_array_equal(state_rows, np.eye(3, dtype="float32"))
+
+
+def test_models_saved_by_version_0_1_0_load_and_give_the_same_outputs():
+    """A model of every unit and cell saved by nalu 0.1.0 loads and computes what it did."""
+    from pathlib import Path
+
+    folder = Path(__file__).parent / "data"
+    model = keras.saving.load_model(folder / "units-0.1.0.keras")
+    saved = np.load(folder / "units-0.1.0-outputs.npz")
+    outputs = model.predict(saved["inputs"], verbose=0)
+    assert len(outputs) == len(nalu.UNITS) + len(nalu.CELLS)
+    for index, output in enumerate(outputs):
+        np.testing.assert_allclose(output, saved[f"arr_{index}"], rtol=1e-6)

@@ -1,4 +1,4 @@
-"""evaluate.py, report.py, digit_errors.py and test_shifts.py: new lengths, chunking, reports,
+"""evaluate.py, report.py, digit_errors and shift_rescore: new lengths, chunking, reports,
 bad input."""
 
 import json
@@ -122,7 +122,7 @@ def test_digit_errors_loads_a_default_mnist_sum_run_and_scores_its_test_digits(f
     from data.sequences import images_as_floats
     from tasks.saved_runs import open_run
 
-    output = run_script("benchmarks/digit_errors.py", str(finished_run)).stdout
+    output = run_script("benchmarks.digit_errors", str(finished_run)).stdout
     printed = float(re.search(r"test\s+per-digit MAE \S+\s+RMS (\S+)", output).group(1))
     run = open_run(finished_run)
     digits = load_digits(run.config.digits)
@@ -132,18 +132,12 @@ def test_digit_errors_loads_a_default_mnist_sum_run_and_scores_its_test_digits(f
                                     abs=1e-3)
 
 
-def test_test_shifts_reproduces_the_run_at_its_own_shift_and_differs_at_others(finished_run):
-    """benchmarks/test_shifts.py re-scores a run (trained with the mnist_sum default
+def test_shift_rescore_reproduces_the_run_at_its_own_shift_and_differs_at_others(finished_run):
+    """benchmarks/shift_rescore.py re-scores a run (trained with the mnist_sum default
     --test-shift 1) under test shifts 0 and 1: shift 1 gives the MAE in its results.json,
     shift 0 other figures."""
-    import importlib.util
+    from benchmarks import shift_rescore as script
 
-    from tests.conftest import ROOT
-
-    spec = importlib.util.spec_from_file_location("test_shifts",
-                                                  ROOT / "benchmarks" / "test_shifts.py")
-    script = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(script)
     results = json.loads((finished_run / "results.json").read_text())
     assert json.loads((finished_run / "config.json").read_text())["test_shift"] == 1
     figures = script.rescore(finished_run, [0, 1])
@@ -153,15 +147,15 @@ def test_test_shifts_reproduces_the_run_at_its_own_shift_and_differs_at_others(f
     assert figures[0]["rms"] != pytest.approx(figures[1]["rms"], rel=1e-4)
 
 
-@pytest.mark.parametrize("script", ["benchmarks/digit_errors.py", "benchmarks/test_shifts.py"])
+@pytest.mark.parametrize("script", ["benchmarks.digit_errors", "benchmarks.shift_rescore"])
 def test_the_run_reading_benchmarks_refuse_a_missing_folder(tmp_path, script):
     """A run folder that does not exist: one line naming it, exit 2, no traceback."""
     _assert_refused(run_script(script, str(tmp_path / "nope"), check=False),
                     "no such run folder")
 
 
-def test_test_shifts_refuses_bad_shifts(finished_run):
+def test_shift_rescore_refuses_bad_shifts(finished_run):
     """--shifts outside 0-4 or not integers: one line naming the flag, exit 2."""
     for shifts in ("5", "1,x"):
-        _assert_refused(run_script("benchmarks/test_shifts.py", str(finished_run), "--shifts",
+        _assert_refused(run_script("benchmarks.shift_rescore", str(finished_run), "--shifts",
                                    shifts, check=False), f"--shifts {shifts}")

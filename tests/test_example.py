@@ -1,16 +1,10 @@
 """The custom-encoder example trains end to end on a few steps."""
 
-import importlib.util
-
-from tests.conftest import ROOT
+from examples import custom_encoder as example
 
 
 def test_custom_encoder_example_learns():
     """500 steps cut the loss and beat predicting the mean at length 10."""
-    spec = importlib.util.spec_from_file_location("custom_encoder",
-                                                  ROOT / "examples" / "custom_encoder.py")
-    example = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(example)
     outcome = example.main(steps=500, quiet=True)
     assert outcome["loss_after"] < 0.5 * outcome["loss_before"]
     # predicting the mean sum (45) gives MAE ~7.2 at length 10

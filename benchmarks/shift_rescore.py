@@ -1,6 +1,6 @@
 """What `--test-shift` does to a trained MNIST sum model: the run re-scored with each.
 
-    python benchmarks/test_shifts.py runs/<mnist_sum run> [more runs] [--shifts 0,1,2]
+    python -m benchmarks.shift_rescore runs/<mnist_sum run> [more runs] [--shifts 0,1,2]
 
 For each test shift s, every test image is encoded as the mean of the run's trained encoder
 over the image moved by every offset of up to s pixels ((2s + 1)^2 copies; s = 0 is the
@@ -11,11 +11,8 @@ evaluation lengths on the evaluator's fixed sequences, so s equal to the run's o
 """
 
 import os
-import sys
-from pathlib import Path
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 
 def shifted_encoder(encoder, shift):

@@ -1,0 +1,188 @@
+"""The NALU paper's Table 2: MNIST digit counting and summing, trained on 10, scored on 10,
+100 and 1000, every recurrent core, several seeds.
+
+    python -m benchmarks.table2                      # the whole grid (hours on 2 cores)
+    python -m benchmarks.table2 --cores nac --seeds 0,1,2
+    python -m benchmarks.table2 --report-only        # tables and plot from the runs on disk
+
+Each (task, core, seed) is one `train.py` run with the task's defaults, in its own folder
+under --out (`<task>-<core>-seed<seed>`). A run whose results.json exists is not run again,
+so the grid can be stopped and restarted; a folder left without results (a run that was
+stopped) is trained again from the start. Writes `docs/results/table2.json`, the section
+"Table 2" of `docs/results.md` (median and range over seeds beside the paper's figures) and
+`docs/table2_error_vs_length.png`.
+"""
+
+import json
+import shutil
+import statistics
+import subprocess
+import sys
+from pathlib import Path
+
+from benchmarks.publish import ROOT, provenance, publish
+
+TASKS = ("mnist_count", "mnist_sum")
+CORES = ("lstm", "gru", "rnn", "rnn_relu", "nac", "nalu")
+CORE_NAMES = {"lstm": "LSTM", "gru": "GRU", "rnn": "RNN-tanh", "rnn_relu": "RNN-ReLU",
+              "nac": "NAC", "nalu": "NALU"}
+LENGTHS = ("10", "100", "1000")
+# Trask et al. 2018, Table 2 (MAE at 10 / 100 / 1000), as recalled in shared/reference/tasks.md
+PAPER = {
+    ("mnist_sum", "nac"): (1.42, 7.88, 57.3),
+    ("mnist_sum", "lstm"): (14.8, 800.8, 8811.6),
+    ("mnist_count", "nac"): (0.05, 0.42, 4.52),
+    ("mnist_count", "lstm"): (0.79, 18.21, 198.91),
+}
+PLOT = ROOT / "docs" / "table2_error_vs_length.png"
+
+
+def run_folder(out, task, core, seed):
+    return Path(out) / f"{task}-{core}-seed{seed}"
+
+
+def train(out, task, core, seed, digits, extra):
+    """One train.py run as a user runs it; returns its results (read back from disk)."""
+    folder = run_folder(out, task, core, seed)
+    if (folder / "results.json").exists():
+        return json.loads((folder / "results.json").read_text())
+    if folder.exists():  # stopped before it finished: train it again from the start
+        shutil.rmtree(folder)
+    print(f"training {folder.name}", flush=True)
+    subprocess.run([sys.executable, str(ROOT / "train.py"), "--task", task, "--core", core,
+                    "--seed", str(seed), "--digits", digits, "--out", str(out),
+                    "--name", folder.name, "--quiet", *extra],
+                   check=True, cwd=ROOT, stdout=subprocess.DEVNULL)
+    return json.loads((folder / "results.json").read_text())
+
+
+def summarise(results):
+    """{length: {"median", "low", "high"}} of the MAE over the runs given."""
+    return {length: {"median": statistics.median(r["metrics"][length]["mae"] for r in results),
+                     "low": min(r["metrics"][length]["mae"] for r in results),
+                     "high": max(r["metrics"][length]["mae"] for r in results)}
+            for length in LENGTHS}
+
+
+def figure(value):
+    return f"{value:.3g}" if value < 1000 else f"{value:,.0f}"
+
+
+def markdown(rows):
+    lines = ["| task | core | seeds | MAE @10 | MAE @100 | MAE @1000 | paper @10 / @100 / @1000 "
+             "| train s (median) |", "|---|---|---:|---:|---:|---:|---|---:|"]
+    for row in rows:
+        cells = [f"**{figure(row['mae'][length]['median'])}** "
+                 f"({figure(row['mae'][length]['low'])}-{figure(row['mae'][length]['high'])})"
+                 if len(row["seeds"]) > 1 else figure(row["mae"][length]["median"])
+                 for length in LENGTHS]
+        paper = PAPER.get((row["task"], row["core"]))
+        paper_cell = " / ".join(figure(value) for value in paper) if paper else "-"
+        lines.append(f"| {row['task']} | {CORE_NAMES.get(row['core'], row['core'])} | "
+                     f"{len(row['seeds'])} | " + " | ".join(cells)
+                     + f" | {paper_cell} | {row['train_seconds']:.0f} |")
+    return "\n".join(lines)
+
+
+def plot(rows, path):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    figure_, panels = plt.subplots(1, 2, figsize=(11, 4.2))
+    for axes, task in zip(panels, TASKS, strict=True):
+        for row in (row for row in rows if row["task"] == task):
+            lengths = [int(length) for length in LENGTHS]
+            median = [row["mae"][length]["median"] for length in LENGTHS]
+            low = [row["mae"][length]["low"] for length in LENGTHS]
+            high = [row["mae"][length]["high"] for length in LENGTHS]
+            line, = axes.plot(lengths, median, marker="o",
+                              label=CORE_NAMES.get(row["core"], row["core"]))
+            axes.fill_between(lengths, low, high, color=line.get_color(), alpha=0.15)
+        axes.axvline(10, color="grey", linestyle="--", linewidth=1)
+        axes.set(xscale="log", yscale="log", xlabel="sequence length (trained on 10)",
+                 ylabel="MAE (median over seeds, range shaded)", title=task)
+        axes.grid(True, which="both", alpha=0.3)
+        axes.legend(fontsize=8)
+    figure_.tight_layout()
+    figure_.savefig(path, dpi=110)
+    plt.close(figure_)
+
+
+def main(argv=None):
+    from cli import ArgumentParser, fail, integers
+    from data.errors import UsageError
+
+    parser = ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--tasks", default=",".join(TASKS))
+    parser.add_argument("--cores", default=",".join(CORES))
+    parser.add_argument("--seeds", default="0,1,2")
+    parser.add_argument("--digits", default="mnist", help="digit source of every run")
+    parser.add_argument("--out", default="runs/table2", help="folder of the runs")
+    parser.add_argument("--report-only", action="store_true",
+                        help="no training: tables and plot from the finished runs in --out")
+    parser.add_argument("--no-publish", action="store_true",
+                        help="print the table; write nothing under docs/")
+    parser.add_argument("train_flags", nargs="*",
+                        help="after --: more train.py flags for every run (e.g. -- --steps 50)")
+    args = parser.parse_args(argv)
+    try:
+        tasks = [task for task in args.tasks.split(",") if task]
+        unknown = [task for task in tasks if task not in TASKS]
+        if unknown:
+            raise UsageError(f"--tasks {args.tasks}: {unknown[0]} is not one of "
+                             f"{', '.join(TASKS)}")
+        from tasks.models import core_names
+
+        cores = [core for core in args.cores.split(",") if core]
+        unknown = [core for core in cores if core not in core_names()]
+        if unknown:
+            raise UsageError(f"--cores {args.cores}: unknown core {unknown[0]}")
+        seeds = integers("seeds", args.seeds, minimum=0)
+    except UsageError as error:
+        fail(error)
+    meta = provenance()
+    rows = []
+    for task in tasks:
+        for core in cores:
+            if args.report_only:
+                done = [run_folder(args.out, task, core, seed) / "results.json" for seed in seeds]
+                results = [json.loads(path.read_text()) for path in done if path.exists()]
+            else:
+                results = [train(args.out, task, core, seed, args.digits, args.train_flags)
+                           for seed in seeds]
+            if not results:
+                continue
+            rows.append({"task": task, "core": core,
+                         "seeds": [result["seed"] for result in results],
+                         "digits": sorted({result["digits"] for result in results}),
+                         "steps": sorted({result["steps"] for result in results}),
+                         "train_seconds": statistics.median(r["train_seconds"] for r in results),
+                         "mae": summarise(results),
+                         "per_seed": {str(result["seed"]): {length: result["metrics"][length]
+                                                            ["mae"] for length in LENGTHS}
+                                      for result in results}})
+    if not rows:
+        fail(f"--out {args.out}: no finished runs to report")
+    table = markdown(rows)
+    print(table)
+    if args.no_publish:
+        return 0
+    plot(rows, PLOT)
+    digits = sorted({source for row in rows for source in row["digits"]})
+    extra = f" {' '.join(args.train_flags)}" if args.train_flags else ""
+    note = (f"Each run: `python train.py --task TASK --core CORE --seed SEED --digits "
+            f"{args.digits}{extra}`, the task's defaults otherwise"
+            f" (digits: {', '.join(digits)}). MAE: median over the seeds in bold, range in "
+            "brackets; test sequences from test images only (1,000 per length). Paper: Trask "
+            "et al. 2018, Table 2, recalled (approximate). Train s: wall time of training "
+            "alone, median over seeds.\n\n"
+            f"![error against length](../{PLOT.relative_to(ROOT).as_posix()})")
+    publish("table2", "Table 2: MNIST counting and summing", {"rows": rows},
+            table + "\n\n" + note, meta)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,121 @@
+"""Where an MNIST training step's time goes, measured side by side in one process.
+
+    python -m benchmarks.training_profile [--task mnist_sum] [--steps 300]
+
+Times, for the task's default model and batches (full MNIST when it is installed):
+the input pipeline alone; the encoder alone (forward and backward on the step's
+batch * length images); and `model.fit` as train.py calls it, with its callbacks (progress
+bar and TensorBoard), without TensorBoard, and with none. Each variant runs `--steps` steps
+after a warm-up, three times, and the median rate is kept; the rates are comparable only as
+ratios within one run. Writes the section "Training profile" of docs/results.md.
+"""
+
+import statistics
+import sys
+import tempfile
+import time
+
+from benchmarks.publish import provenance, publish
+
+
+def rate(action, steps, repeats=3):
+    """Median of `repeats` rates (steps/s) of `action(steps)`."""
+    rates = []
+    for _ in range(repeats):
+        started = time.perf_counter()
+        action(steps)
+        rates.append(steps / (time.perf_counter() - started))
+    return statistics.median(rates)
+
+
+def profile(task_name, steps):
+    import keras
+    import tensorflow as tf
+
+    from data.sequences import training_dataset
+    from tasks import get_task
+    from tasks.config import TrainConfig
+    from tasks.progress import TrainingProgress
+
+    task = get_task(task_name)
+    config = TrainConfig(task=task_name, quiet=True).resolved(task.defaults)
+    digits = task.load_digits(config)
+    keras.utils.set_random_seed(0)
+
+    def batches(count):
+        return training_dataset(
+            digits.train_images, digits.train_labels, config.length, config.batch_size, 0,
+            steps=count, max_shift=config.shift,
+        ).map(lambda images, labels: (images, task.target(labels)))
+
+    model = task.make_model(config)
+    logs = tempfile.mkdtemp()
+
+    def fit(callbacks):
+        def action(count):
+            model.fit(batches(count), steps_per_epoch=count, epochs=1, verbose=0,
+                      callbacks=callbacks())
+        return action
+
+    def data(count):
+        for _ in batches(count):
+            pass
+
+    encoder = model.get_layer("encode").layer
+    images = tf.random.uniform((config.batch_size * config.length, 28, 28, 1))
+    targets = tf.random.uniform((config.batch_size * config.length, task.encoding_size))
+    encoder_model = keras.Sequential([encoder])
+    encoder_model.compile(keras.optimizers.Adam(1e-4), "mse", jit_compile=False)
+
+    def encoder_alone(count):
+        for _ in range(count):
+            encoder_model.train_on_batch(images, targets)
+
+    def with_tensorboard():
+        return [TrainingProgress(steps, quiet=True), keras.callbacks.TensorBoard(
+            log_dir=logs, write_graph=False, update_freq=50)]
+
+    variants = {
+        "input pipeline alone": data,
+        "encoder alone (forward + backward, one call on batch x length images)": encoder_alone,
+        "model.fit as train.py (progress bar + TensorBoard)": fit(with_tensorboard),
+        "model.fit without TensorBoard": fit(lambda: [TrainingProgress(steps, quiet=True)]),
+        "model.fit without callbacks": fit(lambda: []),
+    }
+    for action in variants.values():  # warm up every path (tracing, first allocations)
+        action(20)
+    rates = {name: rate(action, steps) for name, action in variants.items()}
+    return config, digits.describe(), rates
+
+
+def main(argv=None):
+    from cli import ArgumentParser, import_tensorflow_quietly, number
+
+    parser = ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--task", default="mnist_sum")
+    parser.add_argument("--steps", default="300")
+    parser.add_argument("--no-publish", action="store_true")
+    args = parser.parse_args(argv)
+    steps = number("steps", args.steps)
+    import_tensorflow_quietly()
+    meta = provenance()
+    config, digits, rates = profile(args.task, steps)
+    reference = rates["model.fit as train.py (progress bar + TensorBoard)"]
+    lines = ["| what runs | steps/s | time per step | vs train.py's step |",
+             "|---|---:|---:|---:|"]
+    for name, value in rates.items():
+        lines.append(f"| {name} | {value:.1f} | {1000 / value:.1f} ms | "
+                     f"{value / reference:.2f}x |")
+    table = "\n".join(lines)
+    print(table)
+    if not args.no_publish:
+        note = (f"Task {args.task} with its defaults (batch {config.batch_size} sequences of "
+                f"{config.length} images, --shift {config.shift}, --dropout {config.dropout}; "
+                f"digits {digits}); {steps} steps per measurement, median of 3.")
+        publish("training_profile", "Training profile", {"rates": rates, "steps": steps},
+                table + "\n\n" + note, meta)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
