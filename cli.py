@@ -4,7 +4,7 @@ import argparse
 import os
 import sys
 
-from data.errors import UsageError
+from errors import UsageError
 
 
 class ArgumentParser(argparse.ArgumentParser):
@@ -42,7 +42,10 @@ def integers(flag, text, minimum=1):
 
 
 def fail(message):
-    """Print `prog: error: message` on one line to stderr and exit with code 2."""
+    """Print `prog: error: message` on one line to stderr and exit with code 2 (a UsageError
+    names the flag of the argument it is about)."""
+    if isinstance(message, UsageError):
+        message = message.as_flag()
     print(f"{sys.argv[0].split('/')[-1]}: error: {message}", file=sys.stderr)
     sys.exit(2)
 

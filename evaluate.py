@@ -14,7 +14,7 @@ import_tensorflow_quietly()
 
 
 def main(argv=None):
-    from data.errors import UsageError
+    from errors import UsageError
 
     parser = ArgumentParser(description=__doc__.strip().splitlines()[0])
     parser.add_argument("run", help="run folder written by train.py")

@@ -107,7 +107,7 @@ def format_vector(values):
 
 
 def main(argv=None):
-    from data.errors import UsageError
+    from errors import UsageError
 
     parser = ArgumentParser(description=__doc__.strip().splitlines()[0])
     parser.add_argument("runs", nargs="*", help="run folders written by train.py")

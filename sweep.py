@@ -15,7 +15,7 @@ import_tensorflow_quietly()
 
 def parse(argv=None):
     from data.arithmetic import OPERATIONS
-    from data.errors import UsageError
+    from errors import UsageError
     from tasks.sweep import SweepConfig
 
     parser = ArgumentParser(description=__doc__.strip().splitlines()[0])
@@ -64,7 +64,7 @@ def parse(argv=None):
 
 
 def main(argv=None):
-    from data.errors import UsageError
+    from errors import UsageError
 
     try:
         config = parse(argv)

@@ -40,20 +40,31 @@ PARTS = {
 
 
 def main():
-    from tasks.sweep import SweepConfig, run_sweep
+    from benchmarks.publish import provenance, publish
+    from tasks.sweep import SweepConfig, markdown_table, run_sweep
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--only", nargs="*", choices=list(PARTS))
     parser.add_argument("--out", default="sweeps/bench")
+    parser.add_argument("--no-publish", action="store_true")
     args = parser.parse_args()
     for part in args.only or list(PARTS):
+        meta = provenance()
         started = time.perf_counter()
+        rows = []
         for task, units, ops, seeds, *random_recurrence in PARTS[part]:
             config = SweepConfig(task=task, units=tuple(units), ops=tuple(ops), seeds=seeds,
                                  random_recurrence=bool(random_recurrence), out=args.out,
                                  name=part, quiet=True)
-            run_sweep(config)
-        print(f"== {part}: {time.perf_counter() - started:.0f} s wall", flush=True)
+            rows += run_sweep(config)[1]
+        seconds = time.perf_counter() - started
+        print(f"== {part}: {seconds:.0f} s wall", flush=True)
+        if not args.no_publish:
+            tasks = sorted({entry[0] for entry in PARTS[part]})
+            note = (f"Task {', '.join(tasks)}, default ranges and recipes "
+                    f"(`tasks/unit_training.py`); the part took {seconds:.0f} s wall.")
+            publish(f"arithmetic_{part}", f"Arithmetic: {part}", {"rows": rows,
+                    "seconds": seconds}, markdown_table(rows) + "\n\n" + note, meta)
 
 
 if __name__ == "__main__":

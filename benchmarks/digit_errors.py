@@ -46,7 +46,7 @@ def digit_errors(run_folder):
 
 def main():
     from cli import ArgumentParser, fail, import_tensorflow_quietly
-    from data.errors import UsageError
+    from errors import UsageError
 
     parser = ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("runs", nargs="+")

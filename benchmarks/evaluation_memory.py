@@ -19,10 +19,10 @@ os.environ["TF_CPP_MIN_LOG_LEVEL"] = "3"
 from data.digits import load_digits
 from data.sequences import images_as_floats
 from tasks import get_task
-from tasks.config import TrainConfig
+from tasks.config import MnistConfig
 from tasks.evaluation import score_lengths
 task = get_task("mnist_sum")
-model = task.make_model(TrainConfig(task="mnist_sum").resolved(task.defaults))
+model = task.make_model(MnistConfig(task="mnist_sum").resolved(task.defaults))
 digits = load_digits("bundled")
 started = time.perf_counter()
 metrics = score_lengths(model, images_as_floats(digits.test_images), digits.test_labels, task,

@@ -16,6 +16,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "docs" / "results.md"
+README = ROOT / "README.md"
 RESULTS_HEADER = """# Results
 
 Every section below is written by the benchmark script named in it; re-running the script
@@ -76,23 +77,35 @@ def provenance_lines(meta):
             f"{details['cores']} cores, {details['cpu']}, Python {details['python']}; {beside}.")
 
 
-def publish(name, title, payload, markdown, meta):
-    """Write `docs/results/<name>.json` and replace the section `name` of docs/results.md."""
+def replace_block(path, name, block, header=""):
+    """Replace the text between `<!-- begin name -->` and `<!-- end name -->` in `path`
+    (appended when missing; `header` starts a new file)."""
+    begin, end = f"<!-- begin {name} -->", f"<!-- end {name} -->"
+    text = path.read_text() if path.exists() else header
+    pattern = re.compile(re.escape(begin) + ".*?" + re.escape(end), re.DOTALL)
+    section = f"{begin}\n{block.strip()}\n{end}"
+    text = pattern.sub(lambda _: section, text) if pattern.search(text) \
+        else text.rstrip() + "\n\n" + section + "\n"
+    temporary = path.with_suffix(path.suffix + ".tmp")
+    temporary.write_text(text)
+    os.replace(temporary, path)
+
+
+def publish(name, title, payload, markdown, meta, headline=None):
+    """Write `docs/results/<name>.json`, replace the section `name` of docs/results.md and,
+    with `headline`, the README's block `name` (where the README has one)."""
     folder = RESULTS.parent / "results"
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{name}.json"
     temporary = path.with_suffix(".json.tmp")
     temporary.write_text(json.dumps({**meta, **payload}, indent=2) + "\n")
     os.replace(temporary, path)
-    begin, end = f"<!-- begin {name} -->", f"<!-- end {name} -->"
-    section = (f"{begin}\n## {title}\n\n{provenance_lines(meta)}\n\n{markdown.strip()}\n\n"
-               f"Data: [`docs/results/{name}.json`](results/{name}.json)\n{end}")
-    text = RESULTS.read_text() if RESULTS.exists() else RESULTS_HEADER
-    pattern = re.compile(re.escape(begin) + ".*?" + re.escape(end), re.DOTALL)
-    text = pattern.sub(lambda _: section, text) if pattern.search(text) \
-        else text.rstrip() + "\n\n" + section + "\n"
-    temporary = RESULTS.with_suffix(".md.tmp")
-    temporary.write_text(text)
-    os.replace(temporary, RESULTS)
+    replace_block(RESULTS, name, f"## {title}\n\n{provenance_lines(meta)}\n\n"
+                  f"{markdown.strip()}\n\nData: [`docs/results/{name}.json`](results/{name}.json)",
+                  RESULTS_HEADER)
+    if headline is not None and f"<!-- begin {name} -->" in README.read_text():
+        replace_block(README, name, f"{headline.strip()}\n\n({meta['date']}, commit "
+                      f"`{meta['commit']}`, {meta['machine']['cores']} cores, "
+                      f"{meta['machine']['cpu']}; [details](docs/results.md))")
     print(f"results: {path} and the section '{title}' of {RESULTS.relative_to(ROOT)}")
     return path

@@ -63,7 +63,7 @@ def rescore(run_folder, shifts):
 
 def main():
     from cli import ArgumentParser, fail, import_tensorflow_quietly
-    from data.errors import UsageError
+    from errors import UsageError
 
     parser = ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("runs", nargs="+")

@@ -112,7 +112,7 @@ def plot(rows, path):
 
 def main(argv=None):
     from cli import ArgumentParser, fail, integers
-    from data.errors import UsageError
+    from errors import UsageError
 
     parser = ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--tasks", default=",".join(TASKS))

@@ -34,11 +34,11 @@ def profile(task_name, steps):
 
     from data.sequences import training_dataset
     from tasks import get_task
-    from tasks.config import TrainConfig
+    from tasks.config import MnistConfig
     from tasks.progress import TrainingProgress
 
     task = get_task(task_name)
-    config = TrainConfig(task=task_name, quiet=True).resolved(task.defaults)
+    config = MnistConfig(task=task_name, quiet=True).resolved(task.defaults)
     digits = task.load_digits(config)
     keras.utils.set_random_seed(0)
 

@@ -12,7 +12,7 @@ import itertools
 
 import numpy as np
 
-from data.errors import UsageError
+from errors import UsageError
 
 OPERATIONS = {
     "add": lambda a, b: a + b,
@@ -38,21 +38,18 @@ class ArithmeticData:
 
     def __post_init__(self):
         if self.op not in OPERATIONS:
-            raise UsageError(f"--op {self.op}: unknown; choose from {', '.join(OPERATIONS)}")
-        for flag, ratio in (("subset-ratio", self.subset_ratio),
-                            ("overlap-ratio", self.overlap_ratio)):
-            if not 0 < ratio <= 1:
-                raise UsageError(f"--{flag} {ratio}: must be in (0, 1]")
-        for flag, (low, high) in (("interpolation", self.interpolation),
-                                  ("extrapolation", self.extrapolation)):
+            raise UsageError(f"unknown; choose from {', '.join(OPERATIONS)}", "op", self.op)
+        for name in ("subset_ratio", "overlap_ratio"):
+            if not 0 < getattr(self, name) <= 1:
+                raise UsageError("must be in (0, 1]", name, getattr(self, name))
+        for name in ("interpolation", "extrapolation"):
+            low, high = getattr(self, name)
             if not low < high:
-                raise UsageError(f"--{flag} {low},{high}: the range is empty or inverted")
+                raise UsageError("the range is empty or inverted", name, (low, high))
         subset, overlap = self.subset_sizes()
         if subset < 1 or 2 * subset - overlap > self.input_size:
-            raise UsageError(
-                f"--subset-ratio {self.subset_ratio}: subsets of {subset} with overlap "
-                f"{overlap} do not fit in {self.input_size} inputs"
-            )
+            raise UsageError(f"subsets of {subset} with overlap {overlap} do not fit in "
+                             f"{self.input_size} inputs", "subset_ratio", self.subset_ratio)
 
     def subset_sizes(self):
         subset = int(round(self.subset_ratio * self.input_size))

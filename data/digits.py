@@ -21,7 +21,7 @@ from pathlib import Path
 
 import numpy as np
 
-from data.errors import UsageError
+from errors import UsageError
 
 BUNDLED_TEST_PER_CLASS = 100
 IDX_NAMES = {
@@ -71,11 +71,10 @@ def _check_split(source, x_train, y_train, x_test, y_test):
             images = images.reshape(-1, 28, 28)
         if images.shape[1:] != (28, 28) or len(images) != len(labels) or len(labels) == 0:
             raise UsageError(
-                f"--digits {source}: not MNIST ({name} images have shape {images.shape}, "
-                f"{len(labels)} labels; expected (n, 28, 28) with n labels)"
-            )
+                f"not MNIST ({name} images have shape {images.shape}, {len(labels)} labels; "
+                "expected (n, 28, 28) with n labels)", "digits", source)
         if labels.min() < 0 or labels.max() > 9:
-            raise UsageError(f"--digits {source}: not MNIST ({name} labels outside 0-9)")
+            raise UsageError(f"not MNIST ({name} labels outside 0-9)", "digits", source)
     return Digits(
         source, x_train.reshape(-1, 28, 28).astype("uint8"), y_train.astype("int64"),
         x_test.reshape(-1, 28, 28).astype("uint8"), y_test.astype("int64"),
@@ -192,7 +191,7 @@ def load_full_mnist():
         )
     archive = pureml_archive()
     if archive is None:
-        raise UsageError(f"--digits mnist: full MNIST is not on this machine; {GET_MNIST}")
+        raise UsageError(f"full MNIST is not on this machine; {GET_MNIST}", "digits", "mnist")
     return read_zarr_mnist(archive)
 
 
@@ -201,12 +200,12 @@ def _read_idx(path):
     with opener(path, "rb") as handle:
         raw = handle.read()
     if len(raw) < 8 or raw[:2] != b"\x00\x00" or raw[2] != 0x08:
-        raise UsageError(f"--digits {path}: not an IDX file of unsigned bytes")
+        raise UsageError("not an IDX file of unsigned bytes", "digits", str(path))
     dimensions = raw[3]
     shape = tuple(int.from_bytes(raw[4 + 4 * i: 8 + 4 * i], "big") for i in range(dimensions))
     data = np.frombuffer(raw, dtype=np.uint8, offset=4 + 4 * dimensions)
     if data.size != int(np.prod(shape)):
-        raise UsageError(f"--digits {path}: truncated IDX file")
+        raise UsageError("truncated IDX file", "digits", str(path))
     return data.reshape(shape)
 
 
@@ -214,14 +213,14 @@ def load_path(path):
     """A Keras-style mnist.npz or a folder holding the four IDX files."""
     path = Path(path)
     if not path.exists():
-        raise UsageError(f"--digits {path}: no such file or folder")
+        raise UsageError("no such file or folder", "digits", str(path))
     if path.is_dir():
         arrays = {}
         for key, stem in IDX_NAMES.items():
             candidates = [path / stem, path / f"{stem}.gz"]
             found = next((candidate for candidate in candidates if candidate.exists()), None)
             if found is None:
-                raise UsageError(f"--digits {path}: not MNIST (missing {stem}[.gz])")
+                raise UsageError(f"not MNIST (missing {stem}[.gz])", "digits", str(path))
             arrays[key] = _read_idx(found)
     else:
         try:
@@ -229,15 +228,14 @@ def load_path(path):
                 arrays = {key: archive[key] for key in IDX_NAMES}
         except (KeyError, ValueError, OSError) as error:
             raise UsageError(
-                f"--digits {path}: not MNIST (expected an .npz with x_train, y_train, "
-                f"x_test, y_test: {error.__class__.__name__})"
-            ) from None
+                "not MNIST (expected an .npz with x_train, y_train, x_test, y_test: "
+                f"{error.__class__.__name__})", "digits", str(path)) from None
     return _check_split(str(path), arrays["x_train"], arrays["y_train"], arrays["x_test"],
                         arrays["y_test"])
 
 
 def load_digits(spec="auto"):
-    """Digits for `--digits spec`: auto, bundled, mnist, or a path."""
+    """Digits for `spec`: auto, bundled, mnist, or a path."""
     if spec == "auto":
         if full_mnist_available():
             return load_full_mnist()

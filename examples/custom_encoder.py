@@ -5,8 +5,7 @@
 The encoder here is a small MLP on flattened 28x28 images, standing in for whatever
 Keras model you have: anything that maps one input (an image) to a vector works. The
 sequence model wraps it in `tasks.mnist.SequenceEncoder` (Keras' TimeDistributed, except that
-outside training it encodes every step as one batch; TimeDistributed itself failed on a
-predict at length 1 after another length), accumulates its outputs with a NAC cell
+it encodes every step as one batch), accumulates its outputs with a NAC cell
 started at the identity recurrence, and reads the result out with a head (`--head nac`
 by default; `nalu`, `nau`, ... or `linear` work the same way). It trains
 on this project's tf.data digit-sequence pipeline (length 10) and is scored with the

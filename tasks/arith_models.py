@@ -10,7 +10,7 @@ import keras
 from keras import ops
 
 import nalu
-from data.errors import UsageError
+from errors import UsageError
 from nalu.base import CopiesLayer
 from tasks.unit_training import unit_training
 

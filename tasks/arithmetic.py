@@ -15,8 +15,9 @@ import numpy as np
 
 import nalu
 from data.arithmetic import OPERATIONS, ArithmeticData
-from data.errors import UsageError
+from errors import UsageError
 from tasks.arith_models import BASELINES, ArithmeticModel, check_model, describe, layer_pair
+from tasks.config import ArithmeticConfig
 from tasks.progress import bar
 from tasks.registry import register_task
 from tasks.unit_training import unit_training
@@ -268,6 +269,7 @@ class ArithmeticTask:
     form: str
     input_size: int
     description: str = ""
+    config_class = ArithmeticConfig
 
     def defaults_for(self, config):
         """The defaults of a run: the recipe of the requested model (`--core`)."""
@@ -307,12 +309,6 @@ class ArithmeticTask:
         if config.op not in OPERATIONS:
             raise UsageError(f"--op {config.op}: unknown; choose from {', '.join(OPERATIONS)}")
         check_model(config.core, self.form, flag="--core")
-        for field, what in (("shift", "images to move"), ("weight_decay", "an encoder to decay"),
-                            ("dropout", "an encoder to drop units of"),
-                            ("test_shift", "images to move")):
-            if getattr(config, field):
-                raise UsageError(f"--{field.replace('_', '-')} {getattr(config, field)}: only "
-                                 f"the MNIST tasks have {what}")
 
     def load_inputs(self, config):
         return self.data(config.op)

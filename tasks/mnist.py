@@ -14,9 +14,10 @@ import numpy as np
 from keras import ops
 
 from data.digits import load_digits
-from data.errors import UsageError
 from data.sequences import images_as_floats, training_dataset
+from errors import UsageError
 from tasks import models
+from tasks.config import MnistConfig
 from tasks.evaluation import score_lengths
 from tasks.progress import say
 from tasks.registry import register_task
@@ -114,21 +115,19 @@ def build_encoder(encoding_size, dropout=0.0, test_shift=0):
 
 @keras.saving.register_keras_serializable(package="tasks")
 class SequenceEncoder(keras.layers.TimeDistributed):
-    """The encoder over every step of (batch, time, ...) images.
+    """The encoder over every step of (batch, time, ...) images, as one batch of
+    batch * time images.
 
-    Outside training all batch * time images go through the encoder as one batch. Keras'
-    TimeDistributed maps the encoder over a time axis of unknown length with vectorized_map,
-    which failed (Keras 3.15, TensorFlow 2.21): `model.predict` on length-1 sequences after
-    another length raised "slice index 9 of dimension 0 out of bounds", with this encoder and
-    with a plain MLP. Training keeps Keras' calls, one per step: they draw the dropout masks
-    that the README's figures were measured with.
+    Keras' TimeDistributed calls the encoder once per step in training (1.2x slower on 2 CPU
+    cores for the stable-nalu encoder, `benchmarks/training_profile.py`), and outside
+    training maps it over a time axis of unknown length with vectorized_map, which failed
+    (Keras 3.15, TensorFlow 2.21): `model.predict` on length-1 sequences after another
+    length raised "slice index 9 of dimension 0 out of bounds".
     """
 
     def call(self, inputs, training=None, mask=None):
-        if training:
-            return super().call(inputs, training=training, mask=mask)
         shape = ops.shape(inputs)
-        encoded = self.layer(ops.reshape(inputs, (-1, *inputs.shape[2:])), training=False)
+        encoded = self.layer(ops.reshape(inputs, (-1, *inputs.shape[2:])), training=training)
         return ops.reshape(encoded, (shape[0], shape[1], *encoded.shape[1:]))
 
 
@@ -176,6 +175,7 @@ class MnistTask:
     head: str = "linear"
     unit_head: str | None = None  # default head when the core is a unit (else `head`)
     description: str = ""
+    config_class = MnistConfig
 
     @property
     def defaults(self):

@@ -8,7 +8,7 @@ A unit added to `nalu` is a core and a head here without any change to this file
 import keras
 
 import nalu
-from data.errors import UsageError
+from errors import UsageError
 
 BASELINE_CORES = {}
 

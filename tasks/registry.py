@@ -1,6 +1,6 @@
 """The task registry: a task registered here is a `--task` choice of train.py and sweep.py."""
 
-from data.errors import UsageError
+from errors import UsageError
 
 TASKS = {}
 

@@ -1,9 +1,8 @@
 """`run(config)`: one training run from a config to a run folder with its results."""
 
-import dataclasses
 from pathlib import Path
 
-from data.errors import UsageError
+from errors import UsageError
 from tasks.registry import get_task
 from tasks.runs import new_run_folder, read_json, write_json
 
@@ -27,12 +26,11 @@ def prepare(config):
         saved = read_json(folder / "config.json", f"--resume {config.resume}")
         for knob in KNOBS_ADDED_LATER:  # a run saved before the knob existed ran without it
             saved.setdefault(knob, 0)
-        names = {field.name for field in dataclasses.fields(type(config))}
-        config = type(config)(**{
-            **{key: value for key, value in saved.items() if key in names},
-            "resume": str(folder), "quiet": config.quiet,
-        })
+        config_class = get_task(saved.get("task", config.task)).config_class
+        config = config_class.from_json({**saved, "resume": str(folder), "quiet": config.quiet})
     task = get_task(config.task)
+    if not isinstance(config, task.config_class):  # e.g. a RunConfig built by hand
+        config = task.config_class.from_json(config.to_json())
     config = config.resolved(task.defaults_for(config))
     task.check(config)
     return task, config

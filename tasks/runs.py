@@ -4,7 +4,7 @@ import json
 import os
 from pathlib import Path
 
-from data.errors import UsageError
+from errors import UsageError
 
 
 def new_run_folder(out, name):

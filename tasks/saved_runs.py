@@ -4,8 +4,7 @@ import dataclasses
 import zipfile
 from pathlib import Path
 
-from data.errors import UsageError
-from tasks.config import TrainConfig
+from errors import UsageError
 from tasks.registry import get_task
 from tasks.runs import read_json
 
@@ -13,7 +12,7 @@ from tasks.runs import read_json
 @dataclasses.dataclass
 class SavedRun:
     folder: Path
-    config: TrainConfig
+    config: object  # the task family's config (tasks/config.py)
     results: dict
 
     @property
@@ -49,8 +48,7 @@ def open_run(folder, flag="run"):
     if not (folder / "config.json").exists():
         raise UsageError(f"{flag} {folder}: not a run folder (no config.json)")
     saved = read_json(folder / "config.json", f"{flag} {folder}")
-    names = {field.name for field in dataclasses.fields(TrainConfig)}
-    config = TrainConfig(**{key: value for key, value in saved.items() if key in names})
+    config = get_task(saved.get("task", "mnist_sum")).config_class.from_json(saved)
     results = {}
     if (folder / "results.json").exists():
         results = read_json(folder / "results.json", f"{flag} {folder}")

@@ -7,7 +7,7 @@ import time
 import numpy as np
 
 from data.arithmetic import OPERATIONS, ArithmeticData
-from data.errors import UsageError
+from errors import UsageError
 from tasks.arith_models import check_model, describe
 from tasks.arithmetic import default_settings, train_copies
 from tasks.progress import say

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from data.arithmetic import ArithmeticData
-from data.errors import UsageError
+from errors import UsageError
 
 
 def test_subsets_are_fixed_by_the_seed():
@@ -74,17 +74,20 @@ def test_perturbed_solution_errs_by_about_epsilon():
     assert 1e-3 < error < 1e-1
 
 
-@pytest.mark.parametrize("arguments, flag", [
-    ({"op": "pow"}, "--op pow"),
-    ({"interpolation": (2.0, 1.0)}, "--interpolation 2.0,1.0"),
-    ({"extrapolation": (3.0, 3.0)}, "--extrapolation 3.0,3.0"),
-    ({"subset_ratio": 0.0}, "--subset-ratio 0.0"),
-    ({"overlap_ratio": 1.5}, "--overlap-ratio 1.5"),
+@pytest.mark.parametrize("arguments, named, flag", [
+    ({"op": "pow"}, "op='pow'", "--op pow"),
+    ({"interpolation": (2.0, 1.0)}, "interpolation=(2.0, 1.0)", "--interpolation 2.0,1.0"),
+    ({"extrapolation": (3.0, 3.0)}, "extrapolation=(3.0, 3.0)", "--extrapolation 3.0,3.0"),
+    ({"subset_ratio": 0.0}, "subset_ratio=0.0", "--subset-ratio 0.0"),
+    ({"overlap_ratio": 1.5}, "overlap_ratio=1.5", "--overlap-ratio 1.5"),
 ])
-def test_bad_settings_name_the_flag(arguments, flag):
-    """Unknown op, empty or inverted range, ratio outside (0, 1]: UsageError naming the flag."""
-    with pytest.raises(UsageError, match=f"^{flag}"):
+def test_bad_settings_name_the_argument_and_the_command_line_its_flag(arguments, named, flag):
+    """Unknown op, empty or inverted range, ratio outside (0, 1]: a UsageError naming the
+    Python argument and value; the command line says it of the flag."""
+    with pytest.raises(UsageError) as raised:
         ArithmeticData(**arguments)
+    assert str(raised.value).startswith(named)
+    assert raised.value.as_flag().startswith(flag)
 
 
 def test_threshold_does_not_let_subtraction_errors_cancel():

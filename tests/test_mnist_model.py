@@ -34,11 +34,11 @@ def test_test_shift_averages_the_encoder_over_every_move_outside_training_only()
 def test_the_model_predicts_one_length_after_another():
     """model.predict at lengths 7, 1 and 4 in turn (Keras' TimeDistributed failed on the
     second): each sum is the sum of the model's values for the single images."""
-    from tasks.config import TrainConfig
+    from tasks.config import MnistConfig
     from tasks.registry import get_task
 
     task = get_task("mnist_sum")
-    config = TrainConfig(task="mnist_sum", steps=10)
+    config = MnistConfig(task="mnist_sum", steps=10)
     model = task.make_model(config.resolved(task.defaults_for(config)))
     rng = np.random.default_rng(1)
     for length in (7, 1, 4):

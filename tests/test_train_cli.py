@@ -147,13 +147,13 @@ def test_mnist_prod_reads_a_unit_core_state_directly_and_a_baseline_through_a_la
     """Trained on length 2 only, a linear head k and an encoder scale c are tied only by
     k c^2 = 1, so a product model extrapolates only when the state is the answer: unit cores
     default to the identity head there; baselines keep the linear head."""
-    from tasks.config import TrainConfig
+    from tasks.config import MnistConfig
     from tasks.runner import prepare
 
-    _, unit = prepare(TrainConfig(task="mnist_prod", core="nmu"))
-    _, baseline = prepare(TrainConfig(task="mnist_prod", core="lstm"))
-    _, chosen = prepare(TrainConfig(task="mnist_prod", core="nmu", head="linear"))
-    _, summing = prepare(TrainConfig(task="mnist_sum", core="nac"))
+    _, unit = prepare(MnistConfig(task="mnist_prod", core="nmu"))
+    _, baseline = prepare(MnistConfig(task="mnist_prod", core="lstm"))
+    _, chosen = prepare(MnistConfig(task="mnist_prod", core="nmu", head="linear"))
+    _, summing = prepare(MnistConfig(task="mnist_sum", core="nac"))
     assert (unit.head, baseline.head, chosen.head, summing.head) == (
         "identity", "linear", "linear", "linear")
 
@@ -188,12 +188,12 @@ def test_weight_decay_reaches_only_the_encoder_also_after_a_reload(tmp_path):
     also for a model reloaded from disk to train on (as --resume does)."""
     import keras
 
-    from tasks.config import TrainConfig
+    from tasks.config import MnistConfig
     from tasks.registry import get_task
     from tasks.training import EncoderAdamW, decay_encoder_only
 
     task = get_task("mnist_sum")
-    config = TrainConfig(task="mnist_sum", weight_decay=0.05, steps=10)
+    config = MnistConfig(task="mnist_sum", weight_decay=0.05, steps=10)
     model = task.make_model(config.resolved(task.defaults_for(config)))
     images = np.random.default_rng(0).random((2, 3, 28, 28, 1)).astype("float32")
 
@@ -215,11 +215,11 @@ def test_dropout_acts_in_training_only_and_survives_a_reload(tmp_path):
     random, inference calls (fit's evaluation, predict, the evaluator) are not."""
     import keras
 
-    from tasks.config import TrainConfig
+    from tasks.config import MnistConfig
     from tasks.registry import get_task
 
     task = get_task("mnist_sum")
-    config = TrainConfig(task="mnist_sum", dropout=0.5, steps=10)
+    config = MnistConfig(task="mnist_sum", dropout=0.5, steps=10)
     model = task.make_model(config.resolved(task.defaults_for(config)))
     encoder = model.get_layer("encode").layer
     [dropout] = [layer for layer in encoder.layers if isinstance(layer, keras.layers.Dropout)]

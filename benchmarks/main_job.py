@@ -1,0 +1,108 @@
+"""The main job, timed: `python train.py --task mnist_sum --len 10` with its defaults, as a
+user runs it, and the evaluator's throughput against the bare encoder.
+
+    python -m benchmarks.main_job                 # run it alone on the machine
+    python -m benchmarks.main_job --seeds 0,1,2   # one default run per seed, one at a time
+
+Each run is a subprocess in a temporary folder; its wall time includes start-up, loading
+the digits, training and the evaluation at 10, 100 and 1000. Writes the section "Main job"
+of docs/results.md.
+"""
+
+import json
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from benchmarks.publish import ROOT, provenance, publish
+
+
+def default_run(out, seed):
+    """One default main-job run; returns (results, wall seconds)."""
+    started = time.perf_counter()
+    subprocess.run([sys.executable, str(ROOT / "train.py"), "--task", "mnist_sum", "--len",
+                    "10", "--seed", str(seed), "--out", str(out), "--name", f"seed{seed}",
+                    "--quiet"], check=True, cwd=ROOT, stdout=subprocess.DEVNULL)
+    seconds = time.perf_counter() - started
+    return json.loads((Path(out) / f"seed{seed}" / "results.json").read_text()), seconds
+
+
+def throughput(repeats=3):
+    """(bare encoder images/s, evaluation images/s at length 1000) on the test images."""
+    import numpy as np
+
+    from data.sequences import images_as_floats
+    from tasks import get_task
+    from tasks.config import MnistConfig
+    from tasks.evaluation import score_lengths
+    from tasks.mnist import build_encoder
+
+    task = get_task("mnist_sum")
+    config = MnistConfig(task="mnist_sum").resolved(task.defaults)
+    model = task.make_model(config)
+    digits = task.load_digits(config)
+    images = images_as_floats(digits.test_images)
+    encoder = build_encoder(task.encoding_size)  # reads each image once
+    repeated = np.concatenate([images] * 2)
+    encoder.predict(images[:2048], batch_size=2048, verbose=0)
+    score_lengths(model, images, digits.test_labels, task, [1000], 100, 0, quiet=True)
+    encoder_rates, evaluation_rates = [], []
+    for _ in range(repeats):
+        started = time.perf_counter()
+        encoder.predict(repeated, batch_size=2048, verbose=0)
+        encoder_rates.append(len(repeated) / (time.perf_counter() - started))
+        metrics = score_lengths(model, images, digits.test_labels, task, [1000], 1000, 0,
+                                quiet=True)
+        evaluation_rates.append(metrics["1000"]["images_per_second"])
+    return statistics.median(encoder_rates), statistics.median(evaluation_rates)
+
+
+def main(argv=None):
+    from cli import ArgumentParser, fail, import_tensorflow_quietly, integers
+    from errors import UsageError
+
+    parser = ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seeds", default="0")
+    parser.add_argument("--no-publish", action="store_true")
+    args = parser.parse_args(argv)
+    try:
+        seeds = integers("seeds", args.seeds, minimum=0)
+    except UsageError as error:
+        fail(error)
+    meta = provenance()
+    rows = []
+    with tempfile.TemporaryDirectory() as out:
+        for seed in seeds:
+            results, seconds = default_run(out, seed)
+            rows.append({"seed": seed, "wall_seconds": seconds, "digits": results["digits"],
+                         "steps": results["steps"], "train_seconds": results["train_seconds"],
+                         "mae": {length: metric["mae"]
+                                 for length, metric in results["metrics"].items()}})
+            print(f"seed {seed}: {seconds:.0f} s wall, MAE "
+                  + " / ".join(f"{value:.3g}" for value in rows[-1]["mae"].values()), flush=True)
+    import_tensorflow_quietly()
+    encoder_rate, evaluation_rate = throughput()
+    lines = ["| seed | wall (whole run) | training | steps | MAE @10 | MAE @100 | MAE @1000 |",
+             "|---:|---:|---:|---:|---:|---:|---:|"]
+    for row in rows:
+        lines.append(f"| {row['seed']} | {row['wall_seconds']:.0f} s | "
+                     f"{row['train_seconds']:.0f} s | {row['steps']:,} | "
+                     + " | ".join(f"{value:.3g}" for value in row["mae"].values()) + " |")
+    table = "\n".join(lines)
+    print(table)
+    note = (f"`python train.py --task mnist_sum --len 10 --seed S` with every default (digits: "
+            f"{rows[0]['digits']}), run alone, one after another. Evaluation at length 1000 "
+            f"ran at {evaluation_rate:,.0f} images/s against {encoder_rate:,.0f} images/s of "
+            f"the bare encoder reading each image once ({evaluation_rate / encoder_rate:.1f}x).")
+    if not args.no_publish:
+        publish("main_job", "Main job: the default mnist_sum run", {
+            "runs": rows, "encoder_images_per_second": encoder_rate,
+            "evaluation_images_per_second": evaluation_rate}, table + "\n\n" + note, meta)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
