@@ -58,11 +58,11 @@ def provenance(started_load=None):
     details = machine()
     if started_load is not None:
         details["load_average_at_start"] = started_load
+    script = Path(sys.argv[0]).resolve()
+    program = ("python -m " + ".".join(script.relative_to(ROOT).with_suffix("").parts)
+               if script.is_relative_to(ROOT) else script.name)
     return {
-        "command": "python -m " + " ".join(
-            [Path(sys.argv[0]).with_suffix("").relative_to(ROOT).as_posix().replace("/", "."),
-             *sys.argv[1:]]) if Path(sys.argv[0]).resolve().is_relative_to(ROOT)
-        else " ".join(sys.argv),
+        "command": " ".join([program, *sys.argv[1:]]),
         "commit": commit(),
         "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
         "machine": details,
@@ -107,5 +107,5 @@ def publish(name, title, payload, markdown, meta, headline=None):
         replace_block(README, name, f"{headline.strip()}\n\n({meta['date']}, commit "
                       f"`{meta['commit']}`, {meta['machine']['cores']} cores, "
                       f"{meta['machine']['cpu']}; [details](docs/results.md))")
-    print(f"results: {path} and the section '{title}' of {RESULTS.relative_to(ROOT)}")
+    print(f"results: {path} and the section '{title}' of {RESULTS}")
     return path

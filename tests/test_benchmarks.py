@@ -1,0 +1,60 @@
+"""The benchmark scripts' plumbing: results sections, and Table 2's restartable grid."""
+
+import json
+
+import pytest
+
+from benchmarks import publish as publishing
+from tests.conftest import run_script
+
+
+def test_publish_replaces_its_own_section_and_keeps_the_others(tmp_path, monkeypatch):
+    """Re-publishing a section replaces it in docs/results.md and in the README's block; other
+    sections stay; the JSON holds the provenance."""
+    results, readme = tmp_path / "results.md", tmp_path / "README.md"
+    readme.write_text("intro\n<!-- begin a -->\nold\n<!-- end a -->\noutro\n")
+    monkeypatch.setattr(publishing, "RESULTS", results)
+    monkeypatch.setattr(publishing, "README", readme)
+    meta = publishing.provenance()
+    publishing.publish("a", "Part A", {"x": 1}, "| a | 1 |", meta, headline="| a | 1 |")
+    publishing.publish("b", "Part B", {"x": 2}, "| b | 2 |", meta)
+    publishing.publish("a", "Part A", {"x": 3}, "| a | 3 |", meta, headline="| a | 3 |")
+    text = results.read_text()
+    assert text.count("## Part A") == 1 and "| a | 3 |" in text and "| a | 1 |" not in text
+    assert "| b | 2 |" in text and meta["machine"]["cpu"] in text
+    assert readme.read_text().startswith("intro\n<!-- begin a -->\n| a | 3 |")
+    assert readme.read_text().endswith("<!-- end a -->\noutro\n")
+    saved = json.loads((tmp_path / "results" / "a.json").read_text())
+    assert saved["x"] == 3 and saved["commit"] and saved["machine"]["cores"] >= 1
+
+
+def test_table2_runs_the_grid_once_and_summarises_over_seeds(tmp_path, small_digits):
+    """Two seeds of one core: trained once (a second call trains nothing), the table gives
+    the median and range of the per-seed MAE; a stopped run's folder is trained again."""
+    out = tmp_path / "grid"
+    arguments = ["benchmarks.table2", "--tasks", "mnist_sum", "--cores", "nac", "--seeds",
+                 "0,1", "--digits", small_digits, "--out", str(out), "--no-publish", "--",
+                 "--steps", "3", "--len", "3", "--batch-size", "2", "--eval-sequences", "4",
+                 "--eval-lengths", "10,100"]
+    first = run_script(*arguments)
+    assert first.stdout.count("training ") == 2
+    maes = [json.loads((out / f"mnist_sum-nac-seed{seed}" / "results.json").read_text())
+            ["metrics"]["100"]["mae"] for seed in (0, 1)]
+    assert f"{min(maes):.3g}-{max(maes):.3g}" in first.stdout
+    assert f"**{sum(maes) / 2:.3g}**" in first.stdout
+    (out / "mnist_sum-nac-seed1" / "results.json").unlink()  # as if stopped mid-run
+    second = run_script(*arguments)
+    assert second.stdout.count("training ") == 1 and "mnist_sum-nac-seed1" in second.stdout
+
+
+@pytest.mark.parametrize("arguments, message", [
+    (["--cores", "nac,abacus"], "--cores nac,abacus: unknown core abacus"),
+    (["--seeds", "0,x"], "--seeds 0,x"),
+    (["--report-only", "--out", "/no/such/grid"], "--out /no/such/grid: no finished runs"),
+])
+def test_table2_bad_input_is_one_line(arguments, message):
+    """Unknown core, bad seeds, nothing to report: one line, exit 2."""
+    result = run_script("benchmarks.table2", "--no-publish", *arguments, check=False)
+    assert result.returncode == 2 and result.stderr.strip().endswith(message) or \
+        message in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
