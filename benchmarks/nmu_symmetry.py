@@ -52,7 +52,7 @@ def separation(kernel, c):
 def sweeps(seeds):
     import numpy as np
 
-    import tasks.arithmetic as arithmetic
+    import tasks.arithmetic_training as arithmetic
     from data.arithmetic import ArithmeticData
 
     data = ArithmeticData(op="mul")

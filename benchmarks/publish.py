@@ -10,6 +10,7 @@ import json
 import os
 import platform
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -109,3 +110,19 @@ def publish(name, title, payload, markdown, meta, headline=None):
                       f"{meta['machine']['cpu']}; [details](docs/results.md))")
     print(f"results: {path} and the section '{title}' of {RESULTS}")
     return path
+
+
+def train_once(folder, *flags):
+    """`python train.py FLAGS` into `folder`, as a user runs it, unless the folder holds its
+    results already; a folder without results (a stopped run) is trained again from the
+    start. Returns the run's results.json."""
+    folder = Path(folder)
+    if (folder / "results.json").exists():
+        return json.loads((folder / "results.json").read_text())
+    if folder.exists():
+        shutil.rmtree(folder)
+    print(f"training {folder.name}", flush=True)
+    subprocess.run([sys.executable, str(ROOT / "train.py"), *flags, "--out", str(folder.parent),
+                    "--name", folder.name, "--quiet"], check=True, cwd=ROOT,
+                   stdout=subprocess.DEVNULL)
+    return json.loads((folder / "results.json").read_text())

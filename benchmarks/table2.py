@@ -14,13 +14,11 @@ stopped) is trained again from the start. Writes `docs/results/table2.json`, the
 """
 
 import json
-import shutil
 import statistics
-import subprocess
 import sys
 from pathlib import Path
 
-from benchmarks.publish import ROOT, provenance, publish
+from benchmarks.publish import ROOT, provenance, publish, train_once
 
 TASKS = ("mnist_count", "mnist_sum")
 CORES = ("lstm", "gru", "rnn", "rnn_relu", "nac", "nalu")
@@ -41,18 +39,9 @@ def run_folder(out, task, core, seed):
 
 
 def train(out, task, core, seed, digits, extra):
-    """One train.py run as a user runs it; returns its results (read back from disk)."""
-    folder = run_folder(out, task, core, seed)
-    if (folder / "results.json").exists():
-        return json.loads((folder / "results.json").read_text())
-    if folder.exists():  # stopped before it finished: train it again from the start
-        shutil.rmtree(folder)
-    print(f"training {folder.name}", flush=True)
-    subprocess.run([sys.executable, str(ROOT / "train.py"), "--task", task, "--core", core,
-                    "--seed", str(seed), "--digits", digits, "--out", str(out),
-                    "--name", folder.name, "--quiet", *extra],
-                   check=True, cwd=ROOT, stdout=subprocess.DEVNULL)
-    return json.loads((folder / "results.json").read_text())
+    """One run of the grid (trained unless it is done); returns its results."""
+    return train_once(run_folder(out, task, core, seed), "--task", task, "--core", core,
+                      "--seed", str(seed), "--digits", digits, *extra)
 
 
 def lengths_of(results):

@@ -12,8 +12,8 @@ KNOBS_ADDED_LATER = ("shift", "weight_decay", "dropout", "test_shift")
 
 
 def default_run_name(config):
-    parts = [config.task, getattr(config, "op", None), config.core, config.head, f"len{config.length}",
-             f"seed{config.seed}"]
+    parts = [config.task, getattr(config, "op", None), config.core, config.head,
+             f"len{config.length}", f"seed{config.seed}"]
     return "-".join(str(part) for part in parts if part is not None)
 
 

@@ -9,7 +9,7 @@ import numpy as np
 from data.arithmetic import OPERATIONS, ArithmeticData
 from errors import UsageError
 from tasks.arith_models import check_model, describe
-from tasks.arithmetic import default_settings, train_copies
+from tasks.arithmetic_training import default_settings, train_copies
 from tasks.progress import say
 from tasks.registry import get_task
 from tasks.runs import new_run_folder, write_json

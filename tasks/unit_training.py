@@ -12,7 +12,7 @@ import dataclasses
 @dataclasses.dataclass(frozen=True)
 class UnitTraining:
     sparsity_strength: float | None = None  # lambda_hat of the paper's sparsity regularizer
-    recipe: str = "standard"  # static task recipe (tasks.arithmetic.RECIPES)
+    recipe: str = "standard"  # static task recipe (tasks.arithmetic_training.RECIPES)
     first_layer: str | None = None  # unit below it in a static two-layer model (None: itself)
 
 

@@ -7,7 +7,7 @@ import pytest
 
 from data.arithmetic import ArithmeticData
 from tasks.arith_models import ArithmeticModel
-from tasks.arithmetic import (
+from tasks.arithmetic_training import (
     ArithmeticSettings,
     SeedData,
     default_settings,
