@@ -56,7 +56,8 @@ def import_tensorflow_quietly():
     Those lines ignore TF_CPP_MIN_LOG_LEVEL; they go to file descriptor 2, which is pointed
     at /dev/null for the import only. Set TF_CPP_MIN_LOG_LEVEL=0 to see them.
     """
-    if os.environ.get("TF_CPP_MIN_LOG_LEVEL", "0") == "0":
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    if os.environ["TF_CPP_MIN_LOG_LEVEL"] == "0":
         import tensorflow  # noqa: F401
 
         return
