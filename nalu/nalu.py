@@ -99,10 +99,10 @@ class NALU(ArithmeticUnit):
 @register_cell("nalu")
 @keras.saving.register_keras_serializable(package="nalu")
 class NALUCell(UnitCell):
-    """Recurrent NALU: `h_t = NALU(concat(h_{t-1}, x_t))`.
+    """Recurrent NALU: `h_t = NALU(concat(h_{t-1}, x_t))`; every NALU argument is accepted.
 
     Example:
-        >>> rnn = keras.layers.RNN(nalu.NALUCell(1))  # (batch, time, features) -> (batch, 1)
+        >>> cell = nalu.NALUCell(1, separate_weights=True, identity_recurrence=True)
     """
 
     unit_class = NALU

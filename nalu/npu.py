@@ -26,9 +26,19 @@ def relevance_inputs(inputs, gate, eps):
 
 
 class PowerUnit(ArithmeticUnit):
-    """What the NPU and RealNPU share: the relevance gate `g` (one per input, default 0.5,
-    clipped to [0, 1]), `eps`, `max_exponent`, and an identity start that makes the state
-    inputs relevant. A subclass makes its own power weights in `build_powers`."""
+    """What the NPU and RealNPU share: the relevance gate, `eps`, `max_exponent`, and an
+    identity start that makes the state inputs relevant. A subclass makes its own power
+    weights in `build_powers`.
+
+    Args:
+        gate_initializer: initializer of the relevance gate `g`, one per input (default
+            and paper: 0.5).
+        gate_regularizer: regularizer of `g` (default none).
+        gate_constraint: constraint of `g` (default `Clip(0, 1)`).
+        eps: added to `|x|` (default 1e-7).
+        max_exponent: upper bound of the exponent (default 20).
+        copy_seeds: optional list of seeds; see `nalu.base`.
+    """
 
     weight_defaults = {
         "gate_initializer": lambda: keras.initializers.Constant(0.5),
@@ -67,14 +77,9 @@ class NPU(PowerUnit):
         units: number of outputs.
         real_initializer: initializer of `W_re` (default and paper: Glorot uniform).
         imaginary_initializer: initializer of `W_im` (default and paper: zeros).
-        gate_initializer: initializer of the relevance gate `g` (default and paper: 0.5).
-        real_regularizer, imaginary_regularizer, gate_regularizer: regularizers (default
-            none).
+        real_regularizer, imaginary_regularizer: regularizers (default none).
         real_constraint, imaginary_constraint: constraints (default none).
-        gate_constraint: constraint of `g` (default `Clip(0, 1)`).
-        eps: added to `|x|` (default 1e-7).
-        max_exponent: upper bound of the exponent (default 20).
-        copy_seeds: optional list of seeds; see `nalu.base`.
+        gate_*, eps, max_exponent, copy_seeds: see `PowerUnit`.
 
     Input shape: `(..., features)`. Output shape: `(..., units)`.
     Reference: Heim, Pevny, Smidl, "Neural Power Units", NeurIPS 2020, arXiv 2006.01681.

@@ -22,13 +22,9 @@ class RealNPU(PowerUnit):
     Args:
         units: number of outputs.
         kernel_initializer: initializer of `W` (default and paper: Glorot uniform).
-        gate_initializer: initializer of the relevance gate `g` (default and paper: 0.5).
-        kernel_regularizer, gate_regularizer: regularizers (default none).
+        kernel_regularizer: regularizer (default none).
         kernel_constraint: constraint of `W` (default none).
-        gate_constraint: constraint of `g` (default `Clip(0, 1)`).
-        eps: added to `|x|` (default 1e-7).
-        max_exponent: upper bound of the exponent (default 20).
-        copy_seeds: optional list of seeds; see `nalu.base`.
+        gate_*, eps, max_exponent, copy_seeds: see `nalu.npu.PowerUnit`.
 
     Input shape: `(..., features)`. Output shape: `(..., units)`.
     Reference: Heim, Pevny, Smidl, "Neural Power Units", NeurIPS 2020, arXiv 2006.01681.
