@@ -14,7 +14,8 @@ from errors import UsageError
 
 
 def setting(default=None, help="", kind="text", low=None, high=None, flag=None):
-    """A config field: default, help, and kind (`int`, `float`, `lengths`, `switch`, `text`),
+    """A config field: default, help, and kind (`int`, `float`, `lengths`, `switch`, `text`,
+    `names`: comma-separated words, `range`: `low,high`),
     with the bounds `low` <= value (< or <=) `high` that `validate` checks; its flag is
     `--<name with dashes>` unless `flag` names another."""
     return dataclasses.field(default=default, metadata={
@@ -150,7 +151,19 @@ def parse_text(field, text):
             raise UsageError(f"{flag} {text}: must be a number") from None
     if kind == "lengths":
         return parse_lengths(flag.removeprefix("--"), text)
+    if kind == "names":
+        return tuple(part.strip() for part in text.split(",") if part.strip())
+    if kind == "range":
+        try:
+            low, high = (float(part) for part in text.split(","))
+        except ValueError:
+            raise UsageError(f"{flag} {text}: must be low,high") from None
+        return low, high
     return text
+
+
+METAVARS = {"int": "N", "float": "X", "lengths": "N,N,...", "names": "A,B,...",
+            "range": "LOW,HIGH"}
 
 
 def add_flags(parser, config_class, described=None):
@@ -161,7 +174,7 @@ def add_flags(parser, config_class, described=None):
             parser.add_argument(flag_name(field), action="store_true", help=help_text)
         else:
             parser.add_argument(flag_name(field), dest=field.name, help=help_text,
-                                default=None)
+                                default=None, metavar=METAVARS.get(field.metadata["kind"]))
 
 
 def from_flags(config_class, arguments):

@@ -10,6 +10,7 @@ from data.arithmetic import OPERATIONS, ArithmeticData
 from errors import UsageError
 from tasks.arith_models import check_model, describe
 from tasks.arithmetic_training import default_settings, train_copies
+from tasks.config import check_value, setting
 from tasks.progress import say
 from tasks.registry import get_task
 from tasks.runs import new_run_folder, write_json
@@ -28,29 +29,41 @@ def wilson_interval(successes, trials, z=1.959963984540054):
 
 @dataclasses.dataclass
 class SweepConfig:
-    task: str = "arith_static"
-    ops: tuple = ("add",)
-    units: tuple = ("nac",)
-    seeds: int = 10
-    first_seed: int = 0
-    steps: int | None = None
-    lr: float | None = None
-    batch_size: int | None = None
-    interpolation: tuple = (1.0, 2.0)
-    extrapolation: tuple = (2.0, 6.0)
-    subset_ratio: float = 0.25
-    overlap_ratio: float = 0.5
-    random_recurrence: bool = False
-    out: str = "sweeps"
-    name: str | None = None
-    quiet: bool = False
+    """A sweep: every model of `units` on every op of `ops`, each over `seeds` seeds. The
+    fields are sweep.py's flags (`tasks.config.add_flags`)."""
+
+    task: str = setting("arith_static", "arith_static or arith_running")
+    ops: tuple = setting(("add",), f"comma-separated from {', '.join(OPERATIONS)}, or all",
+                         "names", flag="op")
+    units: tuple = setting(("nac",), "comma-separated models, e.g. nac,nalu,nau-nmu", "names")
+    seeds: int = setting(10, "number of seeds", "int", 1)
+    first_seed: int = setting(0, "the first seed", "int", 0)
+    steps: int | None = setting(None, "training steps per seed (default: the recipe's)",
+                                "int", 1)
+    lr: float | None = setting(None, "initial Adam learning rate", "float", 0)
+    batch_size: int | None = setting(None, "samples per step", "int", 1)
+    interpolation: tuple = setting((1.0, 2.0), "training range low,high", "range")
+    extrapolation: tuple = setting((2.0, 6.0), "test range low,high", "range")
+    subset_ratio: float = setting(0.25, "share of the inputs summed into a (and b)", "float")
+    overlap_ratio: float = setting(0.5, "share of a's inputs also in b", "float")
+    random_recurrence: bool = setting(
+        False, "running form: start unit cells random, not at the identity", "switch")
+    out: str = setting("sweeps", "folder that receives the sweep folder")
+    name: str | None = setting(None, "sweep folder name")
+    quiet: bool = setting(False, "no progress bars", "switch")
+
+    def __post_init__(self):
+        if tuple(self.ops) == ("all",):
+            self.ops = tuple(OPERATIONS)
 
     def validate(self):
         task = get_task(self.task)
         if not hasattr(task, "form"):
             raise UsageError(f"--task {self.task}: sweeps run the arithmetic tasks only")
-        if self.seeds <= 0:
-            raise UsageError(f"--seeds {self.seeds}: must be a positive integer")
+        for field in dataclasses.fields(self):
+            if getattr(self, field.name) is not None and field.metadata["kind"] in ("int",
+                                                                                    "float"):
+                check_value(field, getattr(self, field.name))
         for op in self.ops:
             if op not in OPERATIONS:
                 raise UsageError(f"--op {op}: unknown; choose from {', '.join(OPERATIONS)}")
