@@ -19,7 +19,7 @@ def parse(argv=None):
     config fields are the flags (tasks/config.py)."""
     from tasks import TASKS, get_task
     from tasks.config import RunConfig, add_flags, from_flags
-    from tasks.models import core_names, head_names
+    from tasks.cores import core_names, head_names
     from tasks.runs import read_json
 
     first = ArgumentParser(add_help=False)

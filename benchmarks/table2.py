@@ -131,7 +131,7 @@ def main(argv=None):
         if unknown:
             raise UsageError(f"--tasks {args.tasks}: {unknown[0]} is not one of "
                              f"{', '.join(TASKS)}")
-        from tasks.models import core_names
+        from tasks.cores import core_names
 
         cores = [core for core in args.cores.split(",") if core]
         unknown = [core for core in cores if core not in core_names()]

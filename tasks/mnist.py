@@ -16,7 +16,7 @@ from keras import ops
 from data.digits import load_digits
 from data.sequences import images_as_floats, training_dataset
 from errors import UsageError
-from tasks import models
+from tasks import cores
 from tasks.config import MnistConfig
 from tasks.evaluation import score_lengths
 from tasks.progress import say
@@ -136,8 +136,8 @@ def build_model(task, core, head, hidden, identity_recurrence=True, dropout=0.0,
     images = keras.Input((None, 28, 28, 1), name="images")
     encoder = build_encoder(task.encoding_size, dropout, test_shift)
     encoded = SequenceEncoder(encoder, name="encode")(images)
-    state = models.build_core(core, hidden, identity_recurrence=identity_recurrence)(encoded)
-    outputs = models.build_head(head, task.outputs)(state)
+    state = cores.build_core(core, hidden, identity_recurrence=identity_recurrence)(encoded)
+    outputs = cores.build_head(head, task.outputs)(state)
     return keras.Model(images, outputs, name=f"{task.name}_{core}_{head}")
 
 
@@ -197,7 +197,7 @@ class MnistTask:
     def defaults_for(self, config):
         """The defaults, with `unit_head` as the head when the requested core is a unit."""
         defaults = dict(self.defaults)
-        if self.unit_head and models.is_unit_core(config.core or self.core):
+        if self.unit_head and cores.is_unit_core(config.core or self.core):
             defaults["head"] = self.unit_head
         return defaults
 
@@ -205,7 +205,7 @@ class MnistTask:
         """State size: one accumulator per output for a unit core, 64 for the baselines."""
         if config.hidden is not None:
             return config.hidden
-        return self.outputs if models.is_unit_core(config.core) else 64
+        return self.outputs if cores.is_unit_core(config.core) else 64
 
     def targets(self, labels):
         """Targets (n, outputs) float32 for label sequences (n, length)."""
@@ -220,8 +220,8 @@ class MnistTask:
         }
 
     def check(self, config):
-        models.build_core(config.core, 1)  # raises a UsageError for an unknown core
-        models.build_head(config.head, 1)
+        cores.build_core(config.core, 1)  # raises a UsageError for an unknown core
+        cores.build_head(config.head, 1)
         if config.head == "identity" and self.hidden_size(config) != self.outputs:
             raise UsageError(
                 f"--head identity: the core's state ({self.hidden_size(config)} values) is "

@@ -32,6 +32,15 @@ def run_script(script, *arguments, check=True):
                           capture_output=True, text=True, env=environment, check=check)
 
 
+def refused_in_process(main, arguments, capsys):
+    """Run a command's `main(arguments)` in this process, as the command line does; return
+    (exit code, stderr lines). Bad input must end in `sys.exit(2)` with one line; anything
+    else (a traceback) fails the test."""
+    with pytest.raises(SystemExit) as exited:
+        main(arguments)
+    return exited.value.code, capsys.readouterr().err.strip().splitlines()
+
+
 def train(*arguments, check=True):
     return run_script("train.py", *arguments, check=check)
 

@@ -82,6 +82,7 @@ def test_hold_schedule_holds_then_drops_tenfold_twice():
     np.testing.assert_allclose(rates, [0.03, 0.03, 0.003, 0.003, 0.0003, 0.0003], rtol=1e-6)
 
 
+@pytest.mark.slow  # about a minute alone on 2 cores; `pytest -m slow` runs it
 def test_nmu_learns_multiplication_with_the_default_static_recipe(monkeypatch):
     """NAU -> NMU on `mul` leaves the symmetric saddle and meets the criterion (2 seeds),
     through the XLA-compiled loop that the commands use."""

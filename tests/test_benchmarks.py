@@ -5,7 +5,7 @@ import json
 import pytest
 
 from benchmarks import publish as publishing
-from tests.conftest import run_script
+from tests.conftest import refused_in_process
 
 
 def test_publish_replaces_its_own_section_and_keeps_the_others(tmp_path, monkeypatch):
@@ -28,23 +28,27 @@ def test_publish_replaces_its_own_section_and_keeps_the_others(tmp_path, monkeyp
     assert saved["x"] == 3 and saved["commit"] and saved["machine"]["cores"] >= 1
 
 
-def test_table2_runs_the_grid_once_and_summarises_over_seeds(tmp_path, small_digits):
+def test_table2_runs_the_grid_once_and_summarises_over_seeds(tmp_path, small_digits, capsys):
     """Two seeds of one core: trained once (a second call trains nothing), the table gives
     the median and range of the per-seed MAE; a stopped run's folder is trained again."""
+    from benchmarks.table2 import main
+
     out = tmp_path / "grid"
-    arguments = ["benchmarks.table2", "--tasks", "mnist_sum", "--cores", "nac", "--seeds",
-                 "0,1", "--digits", small_digits, "--out", str(out), "--no-publish", "--",
-                 "--steps", "3", "--len", "3", "--batch-size", "2", "--eval-sequences", "4",
+    arguments = ["--tasks", "mnist_sum", "--cores", "nac", "--seeds", "0,1", "--digits",
+                 small_digits, "--out", str(out), "--no-publish", "--", "--steps", "3",
+                 "--len", "3", "--batch-size", "2", "--eval-sequences", "4",
                  "--eval-lengths", "10,100"]
-    first = run_script(*arguments)
-    assert first.stdout.count("training ") == 2
+    main(arguments)
+    first = capsys.readouterr().out
+    assert first.count("training ") == 2
     maes = [json.loads((out / f"mnist_sum-nac-seed{seed}" / "results.json").read_text())
             ["metrics"]["100"]["mae"] for seed in (0, 1)]
-    assert f"{min(maes):.3g}-{max(maes):.3g}" in first.stdout
-    assert f"**{sum(maes) / 2:.3g}**" in first.stdout
+    assert f"{min(maes):.3g}-{max(maes):.3g}" in first
+    assert f"**{sum(maes) / 2:.3g}**" in first
     (out / "mnist_sum-nac-seed1" / "results.json").unlink()  # as if stopped mid-run
-    second = run_script(*arguments)
-    assert second.stdout.count("training ") == 1 and "mnist_sum-nac-seed1" in second.stdout
+    main(arguments)
+    second = capsys.readouterr().out
+    assert second.count("training ") == 1 and "mnist_sum-nac-seed1" in second
 
 
 @pytest.mark.parametrize("arguments, message", [
@@ -52,9 +56,9 @@ def test_table2_runs_the_grid_once_and_summarises_over_seeds(tmp_path, small_dig
     (["--seeds", "0,x"], "--seeds 0,x"),
     (["--report-only", "--out", "/no/such/grid"], "--out /no/such/grid: no finished runs"),
 ])
-def test_table2_bad_input_is_one_line(arguments, message):
+def test_table2_bad_input_is_one_line(arguments, message, capsys):
     """Unknown core, bad seeds, nothing to report: one line, exit 2."""
-    result = run_script("benchmarks.table2", "--no-publish", *arguments, check=False)
-    assert result.returncode == 2 and result.stderr.strip().endswith(message) or \
-        message in result.stderr
-    assert len(result.stderr.strip().splitlines()) == 1
+    from benchmarks.table2 import main
+
+    code, lines = refused_in_process(main, ["--no-publish", *arguments], capsys)
+    assert code == 2 and len(lines) == 1 and message in lines[0]

@@ -114,8 +114,8 @@ def test_report_refuses_no_runs(tmp_path):
 
 
 def test_digit_errors_loads_a_default_mnist_sum_run_and_scores_its_test_digits(finished_run):
-    """benchmarks/digit_errors.py opens a run trained with the mnist_sum defaults (AdamW,
-    dropout) in a fresh process and prints the test digits' RMS error that the model gives."""
+    """benchmarks/digit_errors.py opens a run trained with the mnist_sum defaults in a fresh
+    process and prints the test digits' RMS error that the model gives."""
     import re
 
     from data.digits import load_digits
@@ -134,16 +134,16 @@ def test_digit_errors_loads_a_default_mnist_sum_run_and_scores_its_test_digits(f
 
 def test_shift_rescore_reproduces_the_run_at_its_own_shift_and_differs_at_others(finished_run):
     """benchmarks/shift_rescore.py re-scores a run (trained with the mnist_sum default
-    --test-shift 1) under test shifts 0 and 1: shift 1 gives the MAE in its results.json,
-    shift 0 other figures."""
+    --test-shift 0) under test shifts 0 and 1: shift 0 gives the MAE in its results.json,
+    shift 1 other figures."""
     from benchmarks import shift_rescore as script
 
     results = json.loads((finished_run / "results.json").read_text())
-    assert json.loads((finished_run / "config.json").read_text())["test_shift"] == 1
+    assert json.loads((finished_run / "config.json").read_text())["test_shift"] == 0
     figures = script.rescore(finished_run, [0, 1])
     for length, metric in results["metrics"].items():
-        assert figures[1]["metrics"][length]["mae"] == pytest.approx(metric["mae"], rel=1e-6)
-        assert figures[0]["metrics"][length]["mae"] != pytest.approx(metric["mae"], rel=1e-4)
+        assert figures[0]["metrics"][length]["mae"] == pytest.approx(metric["mae"], rel=1e-6)
+        assert figures[1]["metrics"][length]["mae"] != pytest.approx(metric["mae"], rel=1e-4)
     assert figures[0]["rms"] != pytest.approx(figures[1]["rms"], rel=1e-4)
 
 

@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from tests.conftest import run_script
+from tests.conftest import refused_in_process, run_script
 
 
 @pytest.mark.parametrize("successes, trials, low, high", [
@@ -45,11 +45,14 @@ def test_tiny_sweep_end_to_end(tmp_path):
     (["--seeds", "0"], "--seeds 0"),
     (["--units", "abacus"], "--units abacus"),
 ])
-def test_bad_sweep_input_is_one_line_naming_the_flag(tmp_path, arguments, flag):
-    """Unknown op, bad range or ratio, zero seeds: exit 2, one line naming the flag."""
-    result = run_script("sweep.py", *arguments, "--out", str(tmp_path / "out"), check=False)
-    lines = result.stderr.strip().splitlines()
-    assert result.returncode == 2 and len(lines) == 1 and flag in lines[0]
+def test_bad_sweep_input_is_one_line_naming_the_flag(tmp_path, capsys, arguments, flag):
+    """Unknown op, bad range or ratio, zero seeds: exit 2, one line naming the flag (sweep.py's
+    main in this process)."""
+    from sweep import main
+
+    code, lines = refused_in_process(main, [*arguments, "--out", str(tmp_path / "out")],
+                                     capsys)
+    assert code == 2 and len(lines) == 1 and flag in lines[0]
     assert not (tmp_path / "out").exists()
 
 

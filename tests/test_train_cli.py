@@ -10,7 +10,7 @@ import time
 import numpy as np
 import pytest
 
-from tests.conftest import ROOT, TINY, train
+from tests.conftest import ROOT, TINY, refused_in_process, train
 
 
 def test_run_writes_config_model_and_results(finished_run):
@@ -104,13 +104,23 @@ def test_resume_after_sigkill_matches_an_uninterrupted_run(tmp_path, small_digit
     (["--task", "arith_static", "--core", "nac-abacus"], "--core nac-abacus"),
     (["--task", "arith_static", "--core", "lstm"], "--core lstm"),
 ])
-def test_bad_input_is_one_line_naming_the_flag(tmp_path, arguments, flag):
-    """Bad flags exit 2 with one line naming flag and value, no traceback, nothing written."""
-    result = train(*arguments, "--out", str(tmp_path / "out"), "--quiet", check=False)
-    assert result.returncode == 2
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1 and flag in lines[0] and "Traceback" not in result.stderr
+def test_bad_input_is_one_line_naming_the_flag(tmp_path, capsys, arguments, flag):
+    """Bad flags exit 2 with one line naming flag and value, nothing written (train.py's
+    main in this process; the next test runs the command itself)."""
+    from train import main
+
+    code, lines = refused_in_process(main, [*arguments, "--out", str(tmp_path / "out"),
+                                            "--quiet"], capsys)
+    assert code == 2 and len(lines) == 1 and flag in lines[0]
     assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
+
+
+def test_the_command_refuses_bad_input_in_one_line(tmp_path):
+    """`python train.py` itself: exit code 2, one line on stderr, no traceback."""
+    result = train("--len", "0", "--out", str(tmp_path / "out"), check=False)
+    lines = result.stderr.strip().splitlines()
+    assert result.returncode == 2 and len(lines) == 1 and "--len 0" in lines[0]
+    assert "Traceback" not in result.stderr and not (tmp_path / "out").exists()
 
 
 def test_digits_that_are_not_mnist_are_refused(tmp_path):

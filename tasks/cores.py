@@ -1,4 +1,4 @@
-"""Model parts shared by the tasks: recurrent cores and output heads, chosen by name.
+"""Recurrent cores and output heads of the sequence tasks, chosen by name.
 
 Cores: the paper's baselines (lstm, gru, rnn = tanh RNN, rnn_relu) registered below, plus
 every recurrent cell of `nalu.CELLS`. Heads: `linear` plus every unit of `nalu.UNITS`.
