@@ -5,7 +5,8 @@
 Times, for the task's default model and batches (full MNIST when it is installed):
 the input pipeline alone; the encoder alone (forward and backward on the step's
 batch * length images); and `model.fit` as train.py calls it, with its callbacks (progress
-bar and TensorBoard), without TensorBoard, and with none. Each variant runs `--steps` steps
+bar and TensorBoard), without TensorBoard, with none, and with Keras' TimeDistributed calling
+the encoder once per step instead of once on all steps' images. Each variant runs `--steps` steps
 after a warm-up, three times, and the median rate is kept; the rates are comparable only as
 ratios within one run. Writes the section "Training profile" of docs/results.md.
 """
@@ -33,7 +34,7 @@ def profile(task_name, steps):
     import tensorflow as tf
 
     from data.sequences import training_dataset
-    from tasks import get_task
+    from tasks import cores, get_task, mnist
     from tasks.config import MnistConfig
     from tasks.progress import TrainingProgress
 
@@ -75,12 +76,23 @@ def profile(task_name, steps):
         return [TrainingProgress(steps, quiet=True), keras.callbacks.TensorBoard(
             log_dir=logs, write_graph=False, update_freq=50)]
 
+    # the same model with Keras' TimeDistributed, which calls the encoder once per step
+    images_in = keras.Input((None, 28, 28, 1))
+    per_step = keras.layers.TimeDistributed(mnist.build_encoder(task.encoding_size))(images_in)
+    state = cores.build_core(config.core, task.hidden_size(config))(per_step)
+    per_step_model = keras.Model(images_in, cores.build_head(config.head, task.outputs)(state))
+    per_step_model.compile(keras.optimizers.Adam(config.lr), "mse", jit_compile=False)
+
+    def per_step_fit(count):
+        per_step_model.fit(batches(count), steps_per_epoch=count, epochs=1, verbose=0)
+
     variants = {
         "input pipeline alone": data,
         "encoder alone (forward + backward, one call on batch x length images)": encoder_alone,
         "model.fit as train.py (progress bar + TensorBoard)": fit(with_tensorboard),
         "model.fit without TensorBoard": fit(lambda: [TrainingProgress(steps, quiet=True)]),
         "model.fit without callbacks": fit(lambda: []),
+        "model.fit, encoder called once per step (Keras TimeDistributed)": per_step_fit,
     }
     for action in variants.values():  # warm up every path (tracing, first allocations)
         action(20)
