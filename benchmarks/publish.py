@@ -35,13 +35,25 @@ def cpu_model():
     return platform.processor() or platform.machine()
 
 
+def cpu_features():
+    """The vector and matrix extensions the CPU reports (those that decide its speed here)."""
+    try:
+        text = Path("/proc/cpuinfo").read_text()
+    except OSError:
+        return []
+    flags = next((line.split(":", 1)[1].split() for line in text.splitlines()
+                  if line.startswith("flags")), [])
+    return [flag for flag in ("avx2", "avx512f", "avx512_bf16", "amx_tile") if flag in flags]
+
+
 def machine():
     """The machine a figure was measured on, and how busy it was when measuring started."""
     try:
         load = [round(value, 2) for value in os.getloadavg()]
     except OSError:
         load = None
-    return {"cores": os.cpu_count(), "cpu": cpu_model(), "system": platform.system(),
+    return {"cores": os.cpu_count(), "cpu": cpu_model(), "cpu_features": cpu_features(),
+            "system": platform.system(),
             "python": platform.python_version(), "load_average_at_start": load}
 
 
@@ -74,8 +86,10 @@ def provenance_lines(meta):
     details = meta["machine"]
     load = details.get("load_average_at_start")
     beside = f"load average {load[0]} when it started" if load else "load not known"
+    features = f" ({', '.join(details['cpu_features'])})" if details.get("cpu_features") else ""
     return (f"`{meta['command']}` at commit `{meta['commit']}`, {meta['date']}; "
-            f"{details['cores']} cores, {details['cpu']}, Python {details['python']}; {beside}.")
+            f"{details['cores']} cores, {details['cpu']}{features}, Python "
+            f"{details['python']}; {beside}.")
 
 
 def replace_block(path, name, block, header=""):
