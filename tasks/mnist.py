@@ -118,8 +118,8 @@ class SequenceEncoder(keras.layers.TimeDistributed):
     """The encoder over every step of (batch, time, ...) images, as one batch of
     batch * time images.
 
-    Keras' TimeDistributed calls the encoder once per step in training (1.2x slower on 2 CPU
-    cores for the stable-nalu encoder, `benchmarks/training_profile.py`), and outside
+    Keras' TimeDistributed calls the encoder once per step in training (slower on a CPU:
+    `python -m benchmarks.training_profile` measures both), and outside
     training maps it over a time axis of unknown length with vectorized_map, which failed
     (Keras 3.15, TensorFlow 2.21): `model.predict` on length-1 sequences after another
     length raised "slice index 9 of dimension 0 out of bounds".
