@@ -64,7 +64,8 @@ def main():
             note = (f"Task {', '.join(tasks)}, default ranges and recipes "
                     f"(`tasks/unit_training.py`); the part took {seconds:.0f} s wall.")
             publish(f"arithmetic_{part}", f"Arithmetic: {part}", {"rows": rows,
-                    "seconds": seconds}, markdown_table(rows) + "\n\n" + note, meta)
+                    "seconds": seconds}, markdown_table(rows) + "\n\n" + note, meta,
+                    headline=markdown_table(rows))
 
 
 if __name__ == "__main__":
