@@ -174,8 +174,10 @@ def main(argv=None):
             f"{args.digits}{extra}`, the task's defaults otherwise"
             f" (digits: {', '.join(digits)}). MAE: median over the seeds in bold, range in "
             "brackets; test sequences from test images only (1,000 per length). Paper: Trask "
-            "et al. 2018, Table 2, recalled (approximate). Train s: wall time of training "
-            "alone, median over seeds.\n\n"
+            "et al. 2018, Table 2, recalled (approximate). Train s: training time inside each run "
+            "(median over seeds), whatever ran beside it."
+            + (" The runs were made before this report; the commit is the report's."
+               if args.report_only else "") + "\n\n"
             f"![error against length](../{PLOT.relative_to(ROOT).as_posix()})")
     publish("table2", "Table 2: MNIST counting and summing", {"rows": rows},
             table + "\n\n" + note, meta, headline=table)
