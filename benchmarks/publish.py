@@ -58,12 +58,15 @@ def machine():
 
 
 def commit():
-    """HEAD's short hash, with `+changes` when the working tree differs from it."""
+    """HEAD's short hash, with `+changes` when the code in the working tree differs from it
+    (the README and docs/, which the benchmarks write themselves, do not count)."""
     def git(*args):
         return subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True).stdout
 
     head = git("rev-parse", "--short", "HEAD").strip() or "unknown"
-    return head + ("+changes" if git("status", "--porcelain", "--untracked-files=no") else "")
+    changed = git("status", "--porcelain", "--untracked-files=no", "--", ".", ":!docs",
+                  ":!README.md")
+    return head + ("+changes" if changed else "")
 
 
 def provenance(started_load=None):
