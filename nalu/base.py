@@ -79,10 +79,23 @@ class CopiesLayer(keras.layers.Layer):
         if self.copy_seeds is not None:
             initializer = _PerCopyInitializer(initializer, self.copy_seeds, name)
             shape = (len(self.copy_seeds), *shape)
-        return self.add_weight(
+        weight = self.add_weight(
             name=name, shape=shape, initializer=initializer, regularizer=regularizer,
             constraint=constraint,
         )
+        self.track_schedule(regularizer)
+        return weight
+
+    def track_schedule(self, regularizer):
+        """Make a scheduled regularizer's step part of this layer's state.
+
+        A compiled training step (JAX's above all) sees only the variables the model tracks;
+        an untracked step would be read once, when the step is traced, and frozen there.
+        """
+        step = getattr(regularizer, "step", None)
+        if isinstance(step, keras.Variable) and not any(
+                step is variable for variable in self._non_trainable_variables):
+            self._track_variable(step)
 
     def get_config(self):
         return {**super().get_config(), "copy_seeds": self.copy_seeds}

@@ -2,6 +2,7 @@
 
 import keras
 import numpy as np
+from keras import ops
 
 from nalu.regularizers import ScheduledRegularizer
 
@@ -16,12 +17,29 @@ def scheduled_regularizers(model):
     return found
 
 
+def sync_model_state(model):
+    """Make the model's variables current (JAX's `fit` keeps its state apart from them
+    between batches); a variable assigned after this is read by the next training step."""
+    sync = getattr(model, "jax_state_sync", None)
+    if sync is not None:
+        sync()
+
+
 class RegularizerSchedule(keras.callbacks.Callback):
     """Tells every scheduled regularizer the current optimizer step before each batch."""
 
+    def on_train_begin(self, logs=None):
+        self._regularizers = scheduled_regularizers(self.model)
+
     def on_train_batch_begin(self, batch, logs=None):
-        step = int(self.model.optimizer.iterations.numpy())
-        for regularizer in scheduled_regularizers(self.model):
+        regularizers = getattr(self, "_regularizers", None)
+        if regularizers is None:
+            regularizers = self._regularizers = scheduled_regularizers(self.model)
+        if not regularizers:
+            return
+        sync_model_state(self.model)
+        step = int(ops.convert_to_numpy(self.model.optimizer.iterations))
+        for regularizer in regularizers:
             regularizer.set_step(step)
 
 
@@ -67,7 +85,9 @@ class ReinitializeOnStagnation(keras.callbacks.Callback):
         return initializer.__class__.from_config({**config, "seed": seed})
 
     def reinitialize(self):
-        """Re-draw every trainable weight and reset the optimizer's moments."""
+        """Re-draw every trainable weight and reset the optimizer's moments (its step count
+        and learning rate are kept)."""
+        sync_model_state(self.model)
         for layer in self.model._flatten_layers(include_self=False, recursive=True):
             for name, value in vars(layer).items():
                 if name.endswith("_initializer") and callable(value):
@@ -76,8 +96,10 @@ class ReinitializeOnStagnation(keras.callbacks.Callback):
                     for weight in layer.trainable_weights:
                         if weight.path.split("/")[-1].startswith(weight_name):
                             weight.assign(initializer(weight.shape, dtype=weight.dtype))
-        for variable in self.model.optimizer.variables:
-            if variable is not self.model.optimizer.iterations:
-                variable.assign(keras.ops.zeros_like(variable))
+        optimizer = self.model.optimizer
+        for variable in optimizer.variables:
+            if variable is optimizer.iterations or variable.name == "learning_rate":
+                continue
+            variable.assign(ops.zeros(variable.shape, variable.dtype))
         self.reinitializations += 1
         self._history = []

@@ -1,7 +1,54 @@
-"""Small shared helpers for the unit tests: fit a one-layer model on a target function."""
+"""Small shared helpers for the unit tests, on whichever Keras backend runs them: fit a
+one-layer model on a target function, read tensors, take gradients."""
 
 import keras
 import numpy as np
+
+
+def to_numpy(tensor):
+    """A backend tensor (or variable) as a NumPy array, on any backend."""
+    return keras.ops.convert_to_numpy(tensor)
+
+
+def outputs_and_gradients(layer, inputs):
+    """`layer(inputs)` and the gradients of its sum with respect to the inputs and to each
+    trainable weight, as NumPy arrays, computed by the backend that runs the tests."""
+    inputs = np.asarray(inputs, dtype="float32")
+    layer(inputs)  # build
+    backend = keras.backend.backend()
+    if backend == "tensorflow":
+        import tensorflow as tf
+
+        tensor = tf.constant(inputs)
+        with tf.GradientTape() as tape:
+            tape.watch(tensor)
+            outputs = layer(tensor)
+            total = tf.reduce_sum(outputs)
+        gradients = tape.gradient(total, [tensor, *layer.trainable_weights])
+    elif backend == "jax":
+        import jax
+
+        def total(values, tensor):
+            outputs, _ = layer.stateless_call(
+                values, [weight.value for weight in layer.non_trainable_weights], tensor)
+            return outputs.sum(), outputs
+
+        values = [weight.value for weight in layer.trainable_weights]
+        (_, outputs), (weight_gradients, input_gradient) = jax.value_and_grad(
+            total, argnums=(0, 1), has_aux=True)(values, inputs)
+        gradients = [input_gradient, *weight_gradients]
+    elif backend == "torch":
+        import torch
+
+        tensor = torch.tensor(inputs, requires_grad=True)
+        outputs = layer(tensor)
+        weights = [weight.value for weight in layer.trainable_weights]
+        gradients = torch.autograd.grad(outputs.sum(), [tensor, *weights], allow_unused=True)
+        gradients = [g if g is not None else torch.zeros_like(w)
+                     for g, w in zip(gradients, [tensor, *weights], strict=True)]
+    else:
+        raise NotImplementedError(f"no gradient helper for the {backend} backend")
+    return to_numpy(outputs), [to_numpy(gradient) for gradient in gradients]
 
 
 def fit_unit(layer, target, low=1.0, high=2.0, features=2, steps=1500, learning_rate=0.05,

@@ -3,7 +3,7 @@
 import numpy as np
 
 import nalu
-from tests.helpers import set_weights
+from tests.helpers import set_weights, to_numpy
 
 
 def test_inalu_multiplies_negative_inputs_with_sign():
@@ -12,7 +12,7 @@ def test_inalu_multiplies_negative_inputs_with_sign():
         nalu.INALU(1), 2, w_hat_multiplicative=50.0, m_hat_multiplicative=50.0, gate=-50.0
     )
     inputs = np.array([[-2.0, 3.0], [-2.0, -3.0], [4.0, 0.5]], dtype="float32")
-    np.testing.assert_allclose(np.asarray(layer(inputs))[:, 0], inputs.prod(axis=1), rtol=1e-5)
+    np.testing.assert_allclose(to_numpy(layer(inputs))[:, 0], inputs.prod(axis=1), rtol=1e-5)
 
 
 def test_inalu_matches_numpy_reference():
@@ -31,4 +31,4 @@ def test_inalu_matches_numpy_reference():
     magnitude = np.exp(np.minimum(np.log(np.maximum(np.abs(inputs), 1e-7)) @ w_m, 20))
     sign = np.prod(np.sign(inputs)[:, :, None] * np.abs(w_m)[None] + 1 - np.abs(w_m)[None], 1)
     expected = gate * inputs @ weight("additive") + (1 - gate) * magnitude * sign
-    np.testing.assert_allclose(np.asarray(layer(inputs)), expected, rtol=1e-5)
+    np.testing.assert_allclose(to_numpy(layer(inputs)), expected, rtol=1e-5)

@@ -3,14 +3,14 @@
 import numpy as np
 
 import nalu
-from tests.helpers import extrapolation_error, fit_unit, multiply, set_weights
+from tests.helpers import extrapolation_error, fit_unit, multiply, set_weights, to_numpy
 
 
 def test_nalu_with_gate_shut_multiplies_positive_inputs():
     """Gate closed (g = 0) and W = 1: the NALU returns the product of positive inputs."""
     layer = set_weights(nalu.NALU(1), 2, w_hat=50.0, m_hat=50.0, gate=-50.0)
     inputs = np.random.default_rng(0).uniform(0.5, 20.0, (32, 2)).astype("float32")
-    np.testing.assert_allclose(np.asarray(layer(inputs))[:, 0], inputs.prod(axis=1), rtol=1e-5)
+    np.testing.assert_allclose(to_numpy(layer(inputs))[:, 0], inputs.prod(axis=1), rtol=1e-5)
 
 
 def test_nalu_matches_numpy_reference():
@@ -24,7 +24,7 @@ def test_nalu_matches_numpy_reference():
     expected = gate_value * (inputs @ weight) + (1 - gate_value) * np.exp(
         np.log(np.abs(inputs) + 1e-7) @ weight
     )
-    np.testing.assert_allclose(np.asarray(layer(inputs)), expected, rtol=1e-5)
+    np.testing.assert_allclose(to_numpy(layer(inputs)), expected, rtol=1e-5)
 
 
 def test_separate_weights_decouple_the_paths():
@@ -36,13 +36,13 @@ def test_separate_weights_decouple_the_paths():
     set_weights(separate, 2, w_hat=50.0, m_hat=50.0, gate=-50.0,
                 w_hat_multiplicative=50.0, m_hat_multiplicative=-50.0)
     # additive W = 1 but multiplicative W = 0: m = exp(0) = 1
-    np.testing.assert_allclose(np.asarray(separate(np.array([[3.0, 4.0]]))), [[1.0]], rtol=1e-6)
+    np.testing.assert_allclose(to_numpy(separate(np.array([[3.0, 4.0]]))), [[1.0]], rtol=1e-6)
 
 
 def test_exponent_bound_is_respected():
     """The multiplicative path never exceeds exp(max_exponent)."""
     layer = set_weights(nalu.NALU(1, max_exponent=5.0), 2, w_hat=50.0, m_hat=50.0, gate=-50.0)
-    output = float(np.asarray(layer(np.array([[1e20, 1e20]], dtype="float32")))[0, 0])
+    output = float(to_numpy(layer(np.array([[1e20, 1e20]], dtype="float32")))[0, 0])
     np.testing.assert_allclose(output, np.exp(5.0), rtol=1e-5)
 
 

@@ -5,7 +5,8 @@ import numpy as np
 import pytest
 
 import nalu
-from tests.layer_contract import run_layer_contract
+from tests.helpers import outputs_and_gradients, to_numpy
+from tests.library.layer_contract import run_layer_contract
 
 UNIT_NAMES = sorted(nalu.UNITS)
 EXTREMES = np.array(
@@ -56,18 +57,10 @@ def test_keras_file_round_trip(tmp_path):
 @pytest.mark.parametrize("name", UNIT_NAMES)
 def test_finite_on_extreme_inputs(name):
     """Zeros, negatives, 1e-30 and 1e30 give finite outputs and finite gradients."""
-    import tensorflow as tf
-
-    layer = nalu.UNITS[name](2)
-    inputs = tf.constant(EXTREMES)
-    with tf.GradientTape() as tape:
-        tape.watch(inputs)
-        outputs = layer(inputs)
-        total = tf.reduce_sum(outputs)
-    gradients = tape.gradient(total, [inputs, *layer.trainable_weights])
-    assert np.all(np.isfinite(outputs.numpy())), outputs.numpy()
+    outputs, gradients = outputs_and_gradients(nalu.UNITS[name](2), EXTREMES)
+    assert np.all(np.isfinite(outputs)), outputs
     for gradient in gradients:
-        assert np.all(np.isfinite(np.asarray(gradient))), (name, gradient)
+        assert np.all(np.isfinite(gradient)), (name, gradient)
 
 
 @pytest.mark.parametrize("name", UNIT_NAMES)
@@ -91,7 +84,7 @@ def test_copies_are_independent(name):
     inputs = np.random.default_rng(2).uniform(1, 2, (3, 4, 5)).astype("float32")
     together = nalu.UNITS[name](2, copy_seeds=[7, 8, 9])(inputs)
     alone = nalu.UNITS[name](2, copy_seeds=[8])(inputs[1:2])
-    np.testing.assert_allclose(np.asarray(together)[1], np.asarray(alone)[0], rtol=1e-6)
+    np.testing.assert_allclose(to_numpy(together)[1], to_numpy(alone)[0], rtol=1e-6)
 
 
 @pytest.mark.parametrize("name", UNIT_NAMES)
@@ -99,7 +92,7 @@ def test_identity_recurrence_carries_the_state(name):
     """With identity_recurrence the state rows of the unit's weight are exactly I."""
     cell = nalu.CELLS[name](3, identity_recurrence=True)
     cell.build((None, 4))
-    state_rows = np.asarray(cell.unit.weight_matrix())[:3]
+    state_rows = to_numpy(cell.unit.weight_matrix())[:3]
     np.testing.assert_array_equal(state_rows, np.eye(3, dtype="float32"))
 
 
@@ -107,7 +100,7 @@ def test_models_saved_by_version_0_1_0_load_and_give_the_same_outputs():
     """A model of every unit and cell saved by nalu 0.1.0 loads and computes what it did."""
     from pathlib import Path
 
-    folder = Path(__file__).parent / "data"
+    folder = Path(__file__).parents[1] / "data"
     model = keras.saving.load_model(folder / "units-0.1.0.keras")
     saved = np.load(folder / "units-0.1.0-outputs.npz")
     outputs = model.predict(saved["inputs"], verbose=0)
