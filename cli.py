@@ -70,3 +70,34 @@ def import_tensorflow_quietly():
         os.dup2(saved, 2)
         os.close(saved)
         os.close(devnull)
+
+
+BACKENDS = ("jax", "tensorflow", "torch")  # "auto" takes the first installed: the fastest
+# for the batched arithmetic trainer on a 2-core CPU (benchmarks.backend_speed)
+
+
+def select_backend(argv):
+    """Apply `--backend NAME` of `argv` (auto, jax, tensorflow, torch) to Keras before it is
+    imported; returns the backend. "auto": the backend Keras already runs on in this
+    process, else the first of BACKENDS that is installed. Bad or unusable: a UsageError."""
+    import importlib.util
+
+    pre = argparse.ArgumentParser(add_help=False)
+    pre.add_argument("--backend", default="auto")
+    wanted = pre.parse_known_args(argv)[0].backend
+    if wanted != "auto" and wanted not in BACKENDS:
+        raise UsageError(f"--backend {wanted}: choose auto or one of {', '.join(BACKENDS)}")
+    running = sys.modules["keras"].backend.backend() if "keras" in sys.modules else None
+    if wanted == "auto":
+        if running:
+            return running
+        wanted = next(name for name in BACKENDS if importlib.util.find_spec(name) or
+                      name == "tensorflow")
+    if running and running != wanted:
+        raise UsageError(f"--backend {wanted}: Keras already runs on {running} in this process")
+    if importlib.util.find_spec(wanted) is None:
+        extra = {"jax": "jax", "torch": "torch"}.get(wanted)
+        hint = f' (pip install -e ".[{extra}]")' if extra else ""
+        raise UsageError(f"--backend {wanted}: not installed{hint}")
+    os.environ["KERAS_BACKEND"] = wanted
+    return wanted

@@ -1,6 +1,7 @@
 """Score arithmetic units over many seeds.
 
     python sweep.py --task arith_static --op mul --units nac,nalu --seeds 100
+    python sweep.py --backend tensorflow ...   # any installed Keras backend (default: auto)
 """
 
 import os
@@ -8,9 +9,7 @@ import sys
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
-from cli import ArgumentParser, fail, import_tensorflow_quietly  # noqa: E402
-
-import_tensorflow_quietly()
+from cli import ArgumentParser, fail, import_tensorflow_quietly, select_backend  # noqa: E402
 
 
 def parse(argv=None):
@@ -27,6 +26,8 @@ def main(argv=None):
     from errors import UsageError
 
     try:
+        select_backend(sys.argv[1:] if argv is None else argv)  # before Keras is imported
+        import_tensorflow_quietly()
         config = parse(argv)
         from tasks.sweep import run_sweep
 

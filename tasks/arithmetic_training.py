@@ -7,7 +7,6 @@ evaluation at which that holds; its sparsity error is `max_w min(|w|, |1 - |w||)
 """
 
 import dataclasses
-import os
 import time
 
 import keras
@@ -15,6 +14,7 @@ import numpy as np
 
 import nalu
 from tasks.arith_models import BASELINES, ArithmeticModel, describe, layer_pair
+from tasks.arithmetic_steppers import stepper
 from tasks.progress import bar
 from tasks.unit_training import unit_training
 
@@ -94,18 +94,6 @@ def regularizer_options(settings):
     return options
 
 
-def use_xla():
-    """Whether the training loop is compiled with XLA: only with NALU_XLA=1 (opt-in).
-
-    XLA makes a step faster on CPU (about 2x for 20 seeds, 1.5x for 100 in short runs
-    here), but long processes that compiled several
-    models with it died with "LLVM ERROR: Unable to allocate section memory" (the test
-    suite, and a 6-configuration sweep while the suite ran beside it), so it is off unless
-    asked for.
-    """
-    return os.environ.get("NALU_XLA", "0") == "1"
-
-
 def learning_rate_schedule(settings):
     """Exponential decay to `lr * final_learning_rate_ratio`, or hold-then-drop ("hold")."""
     if settings.schedule == "hold":
@@ -120,10 +108,6 @@ def learning_rate_schedule(settings):
     )
 
 
-def _per_copy_mse(predictions, targets):
-    return keras.ops.mean(keras.ops.square(predictions - targets), axis=(1, 2))
-
-
 class SeedData:
     """Every seed's fixed subsets, training pool, and evaluation sets, stacked over seeds.
 
@@ -132,8 +116,6 @@ class SeedData:
     """
 
     def __init__(self, data, settings, seeds):
-        import tensorflow as tf
-
         running = data.form == "running"
         train_length = settings.train_length if running else None
         eval_length = settings.eval_length if running else None
@@ -155,7 +137,7 @@ class SeedData:
             inputs = np.stack(inputs_list)
             targets = np.stack([data.targets(x, mask)
                                 for x, mask in zip(inputs_list, masks, strict=True)])
-            return tf.constant(inputs), tf.constant(targets)
+            return keras.ops.convert_to_tensor(inputs), keras.ops.convert_to_tensor(targets)
 
         self.pool = stacked(pool)
         self.interpolation = stacked(interpolation)
@@ -163,67 +145,42 @@ class SeedData:
 
 
 def train_copies(data, settings, model_name, seeds, quiet=True):
-    """Train one model per seed, all at once; return a list of per-seed result dicts."""
-    import tensorflow as tf
-
+    """Train one model per seed, all at once, on the backend Keras runs on
+    (`tasks.arithmetic_steppers`); return a list of per-seed result dicts."""
     seeds = [int(seed) for seed in seeds]
     seed_data = SeedData(data, settings, seeds)
-    pool_inputs, pool_targets = seed_data.pool
     thresholds = seed_data.thresholds
     interpolation_set, extrapolation_set = seed_data.interpolation, seed_data.extrapolation
 
     keras.utils.set_random_seed(seeds[0])
     model = ArithmeticModel(model_name, data.form, seeds, regularizer_options(settings),
                             identity_recurrence=settings.identity_recurrence)
-    model(pool_inputs[:, :2])  # build
-    weights = model.trainable_weights
+    model(seed_data.pool[0][:, :2])  # build
     optimizer = keras.optimizers.Adam(learning_rate_schedule(settings), beta_1=settings.beta_1)
-    optimizer.build(weights)
+    optimizer.build(model.trainable_weights)
     regularizers = [value for layer in model.layers
                     for value in vars(getattr(layer, "unit", layer)).values()
                     if isinstance(value, nalu.ScheduledRegularizer)]
+    steps = stepper(model, optimizer, regularizers, seed_data.pool, settings)
+    evaluate = steps.evaluate
 
-    def train_step(step):
-        for regularizer in regularizers:
-            regularizer.step.assign(tf.cast(step, "float32"))
-        positions = (step * settings.batch_size + tf.range(settings.batch_size)) % (
-            settings.pool_size)
-        inputs = tf.gather(pool_inputs, positions, axis=1)
-        targets = tf.gather(pool_targets, positions, axis=1)
-        with tf.GradientTape() as tape:
-            errors = _per_copy_mse(model(inputs), targets)
-            # copies' losses are summed, so no copy's gradient depends on another's
-            loss = tf.reduce_sum(tf.where(tf.math.is_finite(errors), errors, 0.0))
-            loss += tf.add_n([tf.zeros(())] + model.losses)
-        gradients = tape.gradient(loss, weights)
-        gradients = [tf.where(tf.math.is_finite(g), g, tf.zeros_like(g)) for g in gradients]
-        optimizer.apply_gradients(zip(gradients, weights, strict=True))
-
-    @tf.function(jit_compile=use_xla())
-    def train_steps(first, count):
-        for step in tf.range(first, first + count):
-            train_step(step)
-
-    @tf.function
-    def evaluate(inputs, targets):
-        return _per_copy_mse(model(inputs), targets)
-
-    initial_extrapolation = evaluate(*extrapolation_set).numpy()
+    initial_extrapolation = evaluate(*extrapolation_set)
     solved_at = [None] * len(seeds)
     progress = bar(settings.steps, f"{describe(model_name)} {data.op}", quiet, unit="step")
     started = time.perf_counter()
     for first in range(0, settings.steps, settings.eval_every):
         count = min(settings.eval_every, settings.steps - first)
-        train_steps(tf.constant(first), tf.constant(count))
-        errors = evaluate(*extrapolation_set).numpy()
+        steps.train(first, count)
+        errors = evaluate(*extrapolation_set)
         for copy, error in enumerate(errors):
             if solved_at[copy] is None and error < thresholds[copy]:
                 solved_at[copy] = first + count
         progress.update(count)
     progress.close()
     seconds = time.perf_counter() - started
-    interpolation_mse = evaluate(*interpolation_set).numpy()
-    extrapolation_mse = evaluate(*extrapolation_set).numpy()
+    steps.finish()
+    interpolation_mse = evaluate(*interpolation_set)
+    extrapolation_mse = evaluate(*extrapolation_set)
     sparsity = sparsity_errors(model, len(seeds))
     results = []
     for copy, seed in enumerate(seeds):
@@ -252,6 +209,6 @@ def sparsity_errors(model, copies):
         return [None] * copies
     worst = np.zeros(copies)
     for matrix in matrices:
-        magnitude = np.abs(np.asarray(matrix)).reshape(copies, -1)
+        magnitude = np.abs(keras.ops.convert_to_numpy(matrix)).reshape(copies, -1)
         worst = np.maximum(worst, np.minimum(magnitude, np.abs(1 - magnitude)).max(axis=1))
     return [float(value) for value in worst]

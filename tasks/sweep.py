@@ -51,6 +51,8 @@ class SweepConfig:
     out: str = setting("sweeps", "folder that receives the sweep folder")
     name: str | None = setting(None, "sweep folder name")
     quiet: bool = setting(False, "no progress bars", "switch")
+    backend: str = setting("auto", "Keras backend: auto (jax if installed, else tensorflow), "
+                           "jax, tensorflow or torch")
 
     def __post_init__(self):
         if tuple(self.ops) == ("all",):
@@ -143,8 +145,11 @@ def run_sweep(config):
     name = config.name or f"{config.task}-{'_'.join(config.units)}-{'_'.join(config.ops)}"
     if config.random_recurrence:
         name += "-random_recurrence"
+    import keras
+
     folder = new_run_folder(config.out, name)
     write_json(folder / "config.json", {**dataclasses.asdict(config),
+                                        "backend": keras.backend.backend(),
                                         "settings": {describe(unit): dataclasses.asdict(
                                             config.settings(unit)) for unit in config.units}})
     rows, per_seed = [], {}
@@ -157,8 +162,9 @@ def run_sweep(config):
             per_seed[f"{describe(unit)}/{op}"] = results
             write_json(folder / "results.json", {"rows": rows, "per_seed": per_seed})
     total = time.perf_counter() - started
-    write_json(folder / "results.json",
-               {"rows": rows, "per_seed": per_seed, "total_seconds": total})
+    write_json(folder / "results.json", {"rows": rows, "per_seed": per_seed,
+                                         "total_seconds": total,
+                                         "backend": keras.backend.backend()})
     (folder / "table.md").write_text(markdown_table(rows) + "\n")
     say(markdown_table(rows), False)
     say(f"total: {total:.0f} s; results: {folder / 'results.json'}, table: {folder / 'table.md'}",

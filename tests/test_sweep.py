@@ -65,3 +65,37 @@ def test_train_py_runs_one_arithmetic_seed_with_its_unit_recipe(tmp_path):
     assert config["lr"] == 0.03 and config["steps"] == 1000
     metric = json.loads((tmp_path / "one" / "results.json").read_text())["metrics"]["extrapolation"]
     assert metric["success"] is False and metric["extrapolation_mse"] > metric["threshold_mse"]
+
+
+def test_sweep_on_jax_gives_each_seed_the_same_result_in_any_block(tmp_path):
+    """On JAX (the compiled trainer), seeds 1 and 2 trained as a block of two give what they
+    gave in the block 0-2: copies stay independent and the backend is recorded."""
+    pytest.importorskip("jax")
+    common = ["--task", "arith_static", "--op", "add", "--units", "nau", "--steps", "1500",
+              "--lr", "0.01", "--out", str(tmp_path), "--quiet", "--backend", "jax"]
+    run_script("sweep.py", *common, "--seeds", "3", "--name", "all")
+    run_script("sweep.py", *common, "--seeds", "2", "--first-seed", "1", "--name", "block")
+    whole = json.loads((tmp_path / "all" / "results.json").read_text())
+    block = json.loads((tmp_path / "block" / "results.json").read_text())
+    assert whole["backend"] == block["backend"] == "jax"
+
+    def outcome(result):
+        return result["seed"], result["extrapolation_mse"], result["interpolation_mse"]
+
+    assert [outcome(r) for r in whole["per_seed"]["nau-nau/add"][1:]] == pytest.approx(
+        [outcome(r) for r in block["per_seed"]["nau-nau/add"]], rel=1e-5)
+
+
+@pytest.mark.parametrize("backend, message", [
+    ("abacus", "--backend abacus: choose auto or one of jax, tensorflow, torch"),
+    ("jax", "--backend jax: Keras already runs on tensorflow in this process"),
+])
+def test_bad_backend_is_one_line(tmp_path, capsys, backend, message):
+    """An unknown backend, or one other than the backend this process already runs: exit 2,
+    one line, nothing written."""
+    from sweep import main
+
+    code, lines = refused_in_process(main, ["--backend", backend, "--out", str(tmp_path / "o")],
+                                     capsys)
+    assert code == 2 and len(lines) == 1 and lines[0].endswith(message)
+    assert not (tmp_path / "o").exists()
