@@ -1,6 +1,7 @@
 """Score a saved run at any sequence lengths, adding them to its results.json.
 
     python evaluate.py runs/<run> --lengths 10,100,1000,10000
+    python evaluate.py runs/<words run> --words "seven hundred and twenty five"
 """
 
 import os
@@ -22,6 +23,8 @@ def main(argv=None):
     parser.add_argument("--sequences", help="test sequences per length (default: the run's)")
     parser.add_argument("--task", help="refuse the run unless it is of this task")
     parser.add_argument("--chunk", default="1000", help="time steps per chunk")
+    parser.add_argument("--words", help="words_to_number runs: the prediction after each "
+                        "token of these words")
     parser.add_argument("--quiet", action="store_true")
     args = parser.parse_args(argv)
     try:
@@ -36,6 +39,11 @@ def main(argv=None):
             raise UsageError(
                 f"--task {args.task}: the run {args.run} is of task {run.config.task}"
             )
+        if hasattr(run.task, "predict_words"):
+            return words_run(run, args.words)
+        if args.words is not None:
+            raise UsageError(f"--words {args.words!r}: the run {args.run} is of task "
+                             f"{run.config.task}, not words_to_number")
         if not hasattr(run.task, "encoding_size"):
             raise UsageError(f"run {args.run}: task {run.config.task} has no sequence model "
                              "to evaluate (evaluate.py scores the MNIST tasks)")
@@ -51,6 +59,28 @@ def main(argv=None):
     write_json(run.folder / "results.json", results)
     from tasks.runner import metrics_table
 
+    print(metrics_table({"metrics": metrics}))
+    print(f"results: {run.folder / 'results.json'}")
+    return 0
+
+
+def words_run(run, text):
+    """A words_to_number run: the prediction after each token of `text`, or (without text)
+    every split scored again into results.json."""
+    from tasks.runner import metrics_table
+    from tasks.runs import write_json
+    from tasks.words import SPLITS
+
+    if text is not None:
+        largest = SPLITS[run.config.split][0]
+        run.task.predict_words(None, text, largest)  # bad words fail before the model loads
+        for token, value in run.task.predict_words(run.load_model(), text, largest):
+            print(f"{token:>10}  {value:,.2f}")
+        return 0
+    model = run.load_model()
+    splits = run.task.load_inputs(run.config)
+    metrics = {name: run.task.score(model, numbers) for name, numbers in splits.items()}
+    write_json(run.folder / "results.json", {**run.results, "metrics": metrics})
     print(metrics_table({"metrics": metrics}))
     print(f"results: {run.folder / 'results.json'}")
     return 0

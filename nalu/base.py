@@ -115,6 +115,7 @@ class ArithmeticUnit(CopiesLayer):
     def __init__(self, units, copy_seeds=None, **kwargs):
         super().__init__(copy_seeds=copy_seeds, **kwargs)
         self.units = check_positive_int("units", units)
+        self.supports_masking = True  # maps each position alone: a sequence mask passes on
 
     def set_weight_options(self, arguments):
         """Keep every weight option among `arguments` (a constructor's `locals()`), with

@@ -53,8 +53,9 @@ def is_unit_core(name):
     return name in nalu.CELLS
 
 
-def build_core(name, hidden, name_prefix="core", identity_recurrence=True):
-    """An RNN layer (returning the last output) over the core cell `name`.
+def build_core(name, hidden, name_prefix="core", identity_recurrence=True, sequences=False):
+    """An RNN layer over the core cell `name`, returning the last output (or, with
+    `sequences`, the output after every step).
 
     A unit cell starts as an exact accumulator when `identity_recurrence` (see
     `nalu.UnitCell`); the baselines keep Keras' own initialisation.
@@ -65,7 +66,7 @@ def build_core(name, hidden, name_prefix="core", identity_recurrence=True):
         cell = nalu.CELLS[name](hidden, identity_recurrence=identity_recurrence)
     else:
         raise UsageError(f"--core {name}: unknown core; choose from {', '.join(core_names())}")
-    return keras.layers.RNN(cell, name=name_prefix)
+    return keras.layers.RNN(cell, return_sequences=sequences, name=name_prefix)
 
 
 def build_head(name, outputs, layer_name="head"):

@@ -13,7 +13,8 @@ KNOBS_ADDED_LATER = ("shift", "weight_decay", "dropout", "test_shift")
 
 def default_run_name(config):
     parts = [config.task, getattr(config, "op", None), config.core, config.head,
-             f"len{config.length}", f"seed{config.seed}"]
+             f"len{config.length}" if config.length else getattr(config, "split", None),
+             f"seed{config.seed}"]
     return "-".join(str(part) for part in parts if part is not None)
 
 
@@ -69,6 +70,13 @@ def metrics_table(results):
             f"{'yes' if metric['success'] else 'no'} | {metric['solved_at'] or '-'} | "
             f"{_number(metric['sparsity_error'])} |",
         ])
+    if "test" in metrics:  # the language task: one row per split
+        rows = ["| split | numbers | MAE (final value) | MAE (every token) | exact |",
+                "|---|---:|---:|---:|---:|"]
+        for split, metric in metrics.items():
+            rows.append(f"| {split} | {metric['numbers']} | {metric['mae']:.4g} | "
+                        f"{metric['token_mae']:.4g} | {metric['exact']:.3f} |")
+        return "\n".join(rows)
     rows = ["| length | MAE | accuracy |", "|---:|---:|---:|"]
     for length, metric in metrics.items():
         rows.append(f"| {length} | {metric['mae']:.4g} | {metric['accuracy']:.3f} |")
