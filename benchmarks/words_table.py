@@ -1,0 +1,165 @@
+"""The language task's table: number words to numbers, every head, three seeds, and the
+extrapolation split.
+
+    python -m benchmarks.words_table [--seeds 0,1,2] [--jobs 2] [--report-only]
+
+Each (core, head, split, seed) is one `train.py --task words_to_number` run with the task's
+defaults, in its own folder under --out (skipped when it has its results). Rows on the paper's
+split (0-1000): LSTM with a linear, NAC and NALU head, GRU with a NALU head, and LSTM + NALU
+whose per-token outputs a recurrent NAC accumulates (`--accumulate`); then the row with the
+lowest median test MAE on the extrapolation split (train below 10,000, test 10,000-999,999).
+Writes `docs/results/words_table.json`, its section of docs/results.md, the README block
+and `docs/words_predictions.png` (the prediction after each token for a few test numbers).
+"""
+
+import argparse
+import concurrent.futures
+import json
+import statistics
+import sys
+from pathlib import Path
+
+from benchmarks.publish import ROOT, provenance, publish, train_once
+
+ROWS = [("lstm", "linear", False), ("lstm", "nac", False), ("lstm", "nalu", False),
+        ("gru", "nalu", False), ("lstm", "nalu", True)]
+# Trask et al. 2018, section 4.3, MAE train / validation / test (recalled, approximate)
+PAPER = {("lstm", "linear", False): (0.003, 29.9, 29.4),
+         ("lstm", "nalu", False): (0.17, 0.42, 0.41)}
+PICTURE = ROOT / "docs" / "words_predictions.png"
+SHOWN = (7, 64, 725, 308, 999)
+
+
+def folder_of(out, core, head, accumulate, split, seed):
+    return Path(out) / f"{split}-{core}-{head}{'-acc' if accumulate else ''}-seed{seed}"
+
+
+def run(out, row, split, seed):
+    core, head, accumulate = row
+    flags = ["--task", "words_to_number", "--core", core, "--head", head, "--split", split,
+             "--seed", str(seed), *(["--accumulate"] if accumulate else [])]
+    return train_once(folder_of(out, *row, split, seed), *flags)
+
+
+def name_of(row):
+    core, head, accumulate = row
+    return f"{core.upper()} + {head.upper() if head != 'linear' else 'linear'}" + (
+        " (accumulated by a NAC)" if accumulate else "")
+
+
+def summary(results, split):
+    keys = ("train", "validation", "test")
+    return {key: {"median": statistics.median(r["metrics"][key]["mae"] for r in results),
+                  "low": min(r["metrics"][key]["mae"] for r in results),
+                  "high": max(r["metrics"][key]["mae"] for r in results),
+                  "exact": statistics.median(r["metrics"][key]["exact"] for r in results),
+                  "token_mae": statistics.median(r["metrics"][key]["token_mae"]
+                                                 for r in results)}
+            for key in keys} | {"split": split, "seeds": [r["seed"] for r in results],
+                                "train_seconds": statistics.median(r["train_seconds"]
+                                                                   for r in results)}
+
+
+def figure(value):
+    return f"{value:.3g}" if value < 1000 else f"{value:,.0f}"
+
+
+def markdown(table):
+    lines = ["| split | model | seeds | MAE train | MAE validation | MAE test | test MAE per "
+             "token | test exact | paper train / val / test | train s |",
+             "|---|---|---:|---:|---:|---:|---:|---:|---|---:|"]
+    for entry in table:
+        row, stats = tuple(entry["row"]), entry["stats"]
+        cells = [f"**{figure(stats[key]['median'])}** ({figure(stats[key]['low'])}-"
+                 f"{figure(stats[key]['high'])})" for key in ("train", "validation", "test")]
+        paper = PAPER.get(row) if stats["split"] == "paper" else None
+        lines.append(f"| {stats['split']} | {name_of(row)} | {len(stats['seeds'])} | "
+                     + " | ".join(cells)
+                     + f" | {figure(stats['test']['token_mae'])} | "
+                     f"{100 * stats['test']['exact']:.0f}% | "
+                     + (" / ".join(str(value) for value in paper) if paper else "-")
+                     + f" | {stats['train_seconds']:.0f} |")
+    return "\n".join(lines)
+
+
+def picture(folder, path):
+    """The prediction after each token for a few numbers, beside the true prefix values."""
+    import keras
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    import nalu  # noqa: F401  (registers the units)
+    from data import words
+
+    model = keras.saving.load_model(folder / "model.keras")
+    figure_, panels = plt.subplots(1, len(SHOWN), figsize=(3.2 * len(SHOWN), 3.4))
+    for axes, number in zip(panels, SHOWN, strict=True):
+        tokens = words.number_to_words(number)
+        ids, values, _ = words.encode([number])
+        predicted = model.predict(ids, verbose=0)[0, :, 0]
+        steps = range(len(tokens))
+        axes.plot(steps, values[0], "o-", color="grey", label="value so far")
+        axes.plot(steps, predicted, "x--", color="tab:red", label="prediction")
+        axes.set_xticks(list(steps), tokens, rotation=60, fontsize=8)
+        axes.set_title(f"{number}: predicted {predicted[-1]:.1f}", fontsize=9)
+        axes.grid(alpha=0.3)
+    panels[0].legend(fontsize=8)
+    figure_.tight_layout()
+    figure_.savefig(path, dpi=100)
+    plt.close(figure_)
+
+
+def main():
+    from cli import import_tensorflow_quietly, integers
+
+    import_tensorflow_quietly()
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seeds", default="0,1,2")
+    parser.add_argument("--jobs", type=int, default=2, help="runs at once")
+    parser.add_argument("--out", default="runs/words")
+    parser.add_argument("--report-only", action="store_true")
+    parser.add_argument("--no-publish", action="store_true")
+    args = parser.parse_args()
+    seeds = integers("seeds", args.seeds, minimum=0)
+    meta = provenance()
+
+    def grid(rows, split):
+        jobs = [(row, split, seed) for row in rows for seed in seeds]
+        if args.report_only:
+            done = [folder_of(args.out, *row, split, seed) for row, split, seed in jobs]
+            return {job: json.loads((path / "results.json").read_text())
+                    for job, path in zip(jobs, done, strict=True)
+                    if (path / "results.json").exists()}
+        with concurrent.futures.ThreadPoolExecutor(args.jobs) as pool:
+            futures = {job: pool.submit(run, args.out, *job) for job in jobs}
+            return {job: future.result() for job, future in futures.items()}
+
+    results = grid(ROWS, "paper")
+    table = [{"row": list(row), "stats": summary([results[(row, "paper", s)] for s in seeds
+                                                  if (row, "paper", s) in results], "paper")}
+             for row in ROWS if any((row, "paper", s) in results for s in seeds)]
+    best = tuple(min(table, key=lambda entry: entry["stats"]["test"]["median"])["row"])
+    far = grid([best], "extrapolation")
+    if far:
+        table.append({"row": list(best), "stats": summary(list(far.values()), "extrapolation")})
+    text = markdown(table)
+    print(text)
+    if args.no_publish:
+        return 0
+    picture(folder_of(args.out, *best, "paper", seeds[0]), PICTURE)
+    note = ("Each run: `python train.py --task words_to_number --core CORE --head HEAD "
+            "[--accumulate] --split SPLIT --seed SEED`, the task's defaults otherwise "
+            "(`tasks/words.py`). MAE of the final value, median over the seeds in bold, range "
+            "in brackets; \"per token\": the MAE of the prediction after every token; "
+            "\"exact\": the share of test numbers whose final value rounds to the number. "
+            "Paper: Trask et al. 2018, section 4.3, recalled (approximate).\n\n"
+            f"![prediction after each token](../{PICTURE.relative_to(ROOT).as_posix()})")
+    publish("words_table", "Number words to numbers", {"table": table}, text + "\n\n" + note,
+            meta, headline=text)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
