@@ -1,8 +1,9 @@
 """Many seeds per (model, op): success rate with a Wilson interval, solved-at, sparsity."""
 
 import dataclasses
+import json
 import math
-import time
+from pathlib import Path
 
 import numpy as np
 
@@ -11,9 +12,10 @@ from errors import UsageError
 from tasks.arith_models import check_model, describe
 from tasks.arithmetic_training import default_settings, train_copies
 from tasks.config import check_value, setting
+from tasks.jobs import ENGINES, Job, check_address, run_jobs
 from tasks.progress import say
 from tasks.registry import get_task
-from tasks.runs import new_run_folder, write_json
+from tasks.runs import new_run_folder, read_json, write_json
 
 
 def wilson_interval(successes, trials, z=1.959963984540054):
@@ -53,6 +55,14 @@ class SweepConfig:
     quiet: bool = setting(False, "no progress bars", "switch")
     backend: str = setting("auto", "Keras backend: auto (jax if installed, else tensorflow), "
                            "jax, tensorflow or torch")
+    engine: str = setting("local", "local (in this process) or ray (an embedded Ray, or the "
+                          "cluster at --ray-address)")
+    ray_address: str | None = setting(None, "HOST:PORT of a running Ray cluster (or set "
+                                      "RAY_ADDRESS); needs --engine ray")
+    seeds_per_job: int | None = setting(None, "seeds trained together in one job (default: "
+                                        "all of them)", "int", 1)
+    resume: bool = setting(False, "continue the sweep folder --out/--name: jobs it has done "
+                           "are not run again", "switch")
 
     def __post_init__(self):
         if tuple(self.ops) == ("all",):
@@ -73,7 +83,36 @@ class SweepConfig:
             check_model(unit, task.form)
         for op in self.ops:  # validates ranges and ratios
             self.data(op)
+        if self.engine not in ENGINES:
+            raise UsageError(f"--engine {self.engine}: choose from {', '.join(ENGINES)}")
+        if self.ray_address and self.engine != "ray":
+            raise UsageError(f"--ray-address {self.ray_address}: needs --engine ray")
+        if self.engine == "ray":
+            import importlib.util
+
+            if importlib.util.find_spec("ray") is None:
+                raise UsageError('--engine ray: Ray is not installed (pip install -e ".[ray]")')
+            if self.ray_address:
+                check_address(self.ray_address)
+        if self.resume and not self.name:
+            raise UsageError("--resume: name the sweep folder to continue with --name")
         return task
+
+    def grid(self):
+        """The fields that decide what the sweep computes (a resumed sweep must match)."""
+        ignored = {"out", "name", "quiet", "engine", "ray_address", "resume"}
+        return {key: value for key, value in dataclasses.asdict(self).items()
+                if key not in ignored}
+
+    def jobs(self):
+        """One job per (unit, op, block of seeds)."""
+        seeds = list(range(self.first_seed, self.first_seed + self.seeds))
+        size = self.seeds_per_job or len(seeds)
+        return [Job(f"{describe(unit)}-{op}-seeds{block[0]}-{block[-1]}",
+                    "tasks.sweep:train_block",
+                    {"config": self.grid(), "unit": unit, "op": op, "seeds": block})
+                for unit in self.units for op in self.ops
+                for block in (seeds[i:i + size] for i in range(0, len(seeds), size))]
 
     def data(self, op):
         task = get_task(self.task)
@@ -138,35 +177,60 @@ def markdown_table(rows):
     return "\n".join(lines)
 
 
+def train_block(config, unit, op, seeds):
+    """One job of a sweep: `unit` on `op` for a block of seeds; the per-seed results."""
+    config = SweepConfig(**{**config, "quiet": True})
+    return train_copies(config.data(op), config.settings(unit), unit, seeds, quiet=True)
+
+
+def sweep_folder(config, name, saved):
+    """A new sweep folder, or with --resume the existing one (whose grid must match)."""
+    folder = Path(config.out) / name
+    if config.resume and folder.exists():
+        previous = read_json(folder / "config.json", f"--resume {folder}")
+        if {key: previous.get(key) for key in config.grid()} != json.loads(
+                json.dumps(config.grid())):
+            raise UsageError(f"--resume {folder}: that sweep has other settings; resume it "
+                             "with the flags it was started with")
+        return folder
+    folder = new_run_folder(config.out, name)
+    write_json(folder / "config.json", saved)
+    return folder
+
+
 def run_sweep(config):
-    """Run every (unit, op) over the seeds; write results.json and table.md; return rows."""
+    """Run every (unit, op) over the seeds as jobs on the engine; write each job's result as
+    it arrives, then results.json and table.md; return (folder, rows)."""
     config.validate()
-    seeds = list(range(config.first_seed, config.first_seed + config.seeds))
     name = config.name or f"{config.task}-{'_'.join(config.units)}-{'_'.join(config.ops)}"
     if config.random_recurrence:
         name += "-random_recurrence"
     import keras
 
-    folder = new_run_folder(config.out, name)
-    write_json(folder / "config.json", {**dataclasses.asdict(config),
-                                        "backend": keras.backend.backend(),
-                                        "settings": {describe(unit): dataclasses.asdict(
-                                            config.settings(unit)) for unit in config.units}})
+    folder = sweep_folder(config, name, {
+        **dataclasses.asdict(config), "backend": keras.backend.backend(),
+        "settings": {describe(unit): dataclasses.asdict(config.settings(unit))
+                     for unit in config.units}})
+    jobs = config.jobs()
+    results, failures, total = run_jobs(jobs, folder / "jobs", config.engine,
+                                        config.ray_address, quiet=config.quiet)
     rows, per_seed = [], {}
-    started = time.perf_counter()
     for unit in config.units:
         for op in config.ops:
-            results = train_copies(config.data(op), config.settings(unit), unit, seeds,
-                                   quiet=config.quiet)
-            rows.append(summarize(unit, op, results))
-            per_seed[f"{describe(unit)}/{op}"] = results
-            write_json(folder / "results.json", {"rows": rows, "per_seed": per_seed})
-    total = time.perf_counter() - started
+            done = [result for job in jobs if job.arguments["unit"] == unit
+                    and job.arguments["op"] == op and job.name in results
+                    for result in results[job.name]]
+            if done:
+                rows.append(summarize(unit, op, done))
+                per_seed[f"{describe(unit)}/{op}"] = done
     write_json(folder / "results.json", {"rows": rows, "per_seed": per_seed,
-                                         "total_seconds": total,
+                                         "total_seconds": total, "engine": config.engine,
+                                         "failed_jobs": failures,
                                          "backend": keras.backend.backend()})
     (folder / "table.md").write_text(markdown_table(rows) + "\n")
     say(markdown_table(rows), False)
     say(f"total: {total:.0f} s; results: {folder / 'results.json'}, table: {folder / 'table.md'}",
         False)
+    for job_name, error in failures.items():
+        say(f"job {job_name} failed: {error}", False)
     return folder, rows
