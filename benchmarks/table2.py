@@ -4,6 +4,7 @@
     python -m benchmarks.table2                      # the whole grid (hours on 2 cores)
     python -m benchmarks.table2 --cores nac --seeds 0,1,2
     python -m benchmarks.table2 --report-only        # tables and plot from the runs on disk
+    python -m benchmarks.table2 --engine ray [--ray-address HOST:PORT]   # runs as Ray jobs
 
 Each (task, core, seed) is one `train.py` run with the task's defaults, in its own folder
 under --out (`<task>-<core>-seed<seed>`). A run whose results.json exists is not run again,
@@ -42,6 +43,15 @@ def train(out, task, core, seed, digits, extra):
     """One run of the grid (trained unless it is done); returns its results."""
     return train_once(run_folder(out, task, core, seed), "--task", task, "--core", core,
                       "--seed", str(seed), "--digits", digits, *extra)
+
+
+def train_job(out, task, core, seed, digits, extra):
+    """One run of the grid as a job (`tasks.jobs`): its results."""
+    return train(out, task, core, seed, digits, extra)
+
+
+def job_name(task, core, seed):
+    return f"{task}-{core}-seed{seed}"
 
 
 def lengths_of(results):
@@ -118,6 +128,9 @@ def main(argv=None):
     parser.add_argument("--seeds", default="0,1,2")
     parser.add_argument("--digits", default="mnist", help="digit source of every run")
     parser.add_argument("--out", default="runs/table2", help="folder of the runs")
+    parser.add_argument("--engine", default="local", help="local or ray (see tasks/jobs.py)")
+    parser.add_argument("--ray-address", help="HOST:PORT of a running Ray cluster")
+    parser.add_argument("--cpus-per-run", default="2", help="CPUs each run asks the engine for")
     parser.add_argument("--report-only", action="store_true",
                         help="no training: tables and plot from the finished runs in --out")
     parser.add_argument("--no-publish", action="store_true",
@@ -138,8 +151,22 @@ def main(argv=None):
         if unknown:
             raise UsageError(f"--cores {args.cores}: unknown core {unknown[0]}")
         seeds = integers("seeds", args.seeds, minimum=0)
+        cpus = integers("cpus-per-run", args.cpus_per_run)[0]
+        from tasks.jobs import Job, run_jobs
+
+        finished, failures = {}, {}
+        if not args.report_only:
+            out = str(Path(args.out).resolve())
+            jobs = [Job(job_name(task, core, seed), "benchmarks.table2:train_job",
+                        {"out": out, "task": task, "core": core, "seed": seed,
+                         "digits": args.digits, "extra": list(args.train_flags)}, cpus=cpus)
+                    for seed in seeds for task in tasks for core in cores]
+            finished, failures, _ = run_jobs(jobs, Path(args.out) / "jobs", args.engine,
+                                             args.ray_address)
     except UsageError as error:
         fail(error)
+    for name, error in failures.items():
+        print(f"run {name} failed: {error}", file=sys.stderr)
     meta = provenance()
     rows = []
     for task in tasks:
@@ -148,8 +175,8 @@ def main(argv=None):
                 done = [run_folder(args.out, task, core, seed) / "results.json" for seed in seeds]
                 results = [json.loads(path.read_text()) for path in done if path.exists()]
             else:
-                results = [train(args.out, task, core, seed, args.digits, args.train_flags)
-                           for seed in seeds]
+                results = [finished[job_name(task, core, seed)] for seed in seeds
+                           if job_name(task, core, seed) in finished]
             if not results:
                 continue
             rows.append({"task": task, "core": core,

@@ -111,11 +111,25 @@ def check_address(address, timeout=3.0):
                          "(start one with `ray start --head`)") from None
 
 
+def check_engine(engine, address=None):
+    """A UsageError, before anything is written, for an unknown engine, an address without
+    Ray, Ray not installed, or an address where no cluster answers."""
+    if engine not in ENGINES:
+        raise UsageError(f"--engine {engine}: choose from {', '.join(ENGINES)}")
+    if address and engine != "ray":
+        raise UsageError(f"--ray-address {address}: needs --engine ray")
+    if engine == "ray":
+        import importlib.util
+
+        if importlib.util.find_spec("ray") is None:
+            raise UsageError('--engine ray: Ray is not installed (pip install -e ".[ray]")')
+        if address:
+            check_address(address)
+
+
 def run_ray(jobs, folder, progress, address=None, retries=2):
-    try:
-        import ray
-    except ImportError:
-        raise UsageError('--engine ray: Ray is not installed (pip install -e ".[ray]")') from None
+    import ray
+
     address = address or os.environ.get("RAY_ADDRESS")
     environment = {key: os.environ[key] for key in ("KERAS_BACKEND", "TF_CPP_MIN_LOG_LEVEL",
                                                     "CUDA_VISIBLE_DEVICES", "NALU_XLA")
@@ -123,7 +137,6 @@ def run_ray(jobs, folder, progress, address=None, retries=2):
     if "keras" in sys.modules:  # the workers run on the driver's backend
         environment["KERAS_BACKEND"] = sys.modules["keras"].backend.backend()
     if address:
-        check_address(address)
         runtime = {"working_dir": str(ROOT), "excludes": SHIPPED_EXCLUDES,
                    "env_vars": environment}
     else:  # this machine: the workers import from the checkout in place
@@ -164,10 +177,8 @@ def run_jobs(jobs, folder, engine="local", address=None, retries=2, quiet=False)
     """Run the jobs not done yet in `folder`; returns (results by name, failures by name).
 
     Results already in `folder` are read, not recomputed."""
-    if engine not in ENGINES:
-        raise UsageError(f"--engine {engine}: choose from {', '.join(ENGINES)}")
-    if address and engine != "ray":
-        raise UsageError(f"--ray-address {address}: needs --engine ray")
+    check_engine(engine, address or os.environ.get("RAY_ADDRESS") if engine == "ray"
+                 else address)
     names = [job.name for job in jobs]
     if len(set(names)) != len(names):
         raise ValueError("job names must be unique")

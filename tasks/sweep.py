@@ -12,7 +12,7 @@ from errors import UsageError
 from tasks.arith_models import check_model, describe
 from tasks.arithmetic_training import default_settings, train_copies
 from tasks.config import check_value, setting
-from tasks.jobs import ENGINES, Job, check_address, run_jobs
+from tasks.jobs import Job, check_engine, run_jobs
 from tasks.progress import say
 from tasks.registry import get_task
 from tasks.runs import new_run_folder, read_json, write_json
@@ -83,17 +83,7 @@ class SweepConfig:
             check_model(unit, task.form)
         for op in self.ops:  # validates ranges and ratios
             self.data(op)
-        if self.engine not in ENGINES:
-            raise UsageError(f"--engine {self.engine}: choose from {', '.join(ENGINES)}")
-        if self.ray_address and self.engine != "ray":
-            raise UsageError(f"--ray-address {self.ray_address}: needs --engine ray")
-        if self.engine == "ray":
-            import importlib.util
-
-            if importlib.util.find_spec("ray") is None:
-                raise UsageError('--engine ray: Ray is not installed (pip install -e ".[ray]")')
-            if self.ray_address:
-                check_address(self.ray_address)
+        check_engine(self.engine, self.ray_address)
         if self.resume and not self.name:
             raise UsageError("--resume: name the sweep folder to continue with --name")
         return task

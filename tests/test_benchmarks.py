@@ -46,6 +46,7 @@ def test_table2_runs_the_grid_once_and_summarises_over_seeds(tmp_path, small_dig
     assert f"{min(maes):.3g}-{max(maes):.3g}" in first
     assert f"**{sum(maes) / 2:.3g}**" in first
     (out / "mnist_sum-nac-seed1" / "results.json").unlink()  # as if stopped mid-run
+    (out / "jobs" / "mnist_sum-nac-seed1.json").unlink()
     main(arguments)
     second = capsys.readouterr().out
     assert second.count("training ") == 1 and "mnist_sum-nac-seed1" in second
