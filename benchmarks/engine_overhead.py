@@ -1,8 +1,9 @@
 """What the Ray engine costs against the local one: the same 4-job sweep, wall time of each.
 
-    python -m benchmarks.engine_overhead [--steps 20000] [--backend auto] [--rounds 1]
+    python -m benchmarks.engine_overhead [--steps 60000] [--seeds-per-job 1,20] [--backend auto]
 
-The sweep: NAU `add`, 4 seeds, one seed per job, `--steps` steps, run as a user runs it
+The sweep: NAU `add`, 4 jobs of N seeds each (for each N of --seeds-per-job), `--steps`
+steps, run as a user runs it
 (`python sweep.py ...`), first with `--engine local`, then with `--engine ray` (an embedded
 Ray started and stopped by the command, each job asking for 1 CPU), one after the other on
 this machine; wall time from the command's start to its end, Ray's start-up included.
@@ -22,9 +23,10 @@ from pathlib import Path
 from benchmarks.publish import ROOT, provenance, publish
 
 
-def sweep(engine, steps, backend, out):
+def sweep(engine, steps, per_job, backend, out):
     command = [sys.executable, str(ROOT / "sweep.py"), "--units", "nau", "--op", "add",
-               "--seeds", "4", "--seeds-per-job", "1", "--steps", str(steps), "--engine",
+               "--seeds", str(4 * per_job), "--seeds-per-job", str(per_job), "--steps",
+               str(steps), "--engine",
                engine, "--backend", backend, "--out", out, "--name", engine, "--quiet"]
     started = time.perf_counter()
     subprocess.run(command, check=True, capture_output=True, cwd=ROOT,
@@ -36,35 +38,36 @@ def sweep(engine, steps, backend, out):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--steps", type=int, default=20000)
+    parser.add_argument("--steps", type=int, default=60000)
+    parser.add_argument("--seeds-per-job", default="1,20")
     parser.add_argument("--backend", default="auto")
-    parser.add_argument("--rounds", type=int, default=1, help="local/ray pairs to time")
     parser.add_argument("--no-publish", action="store_true")
     args = parser.parse_args()
     meta = provenance(started_load=list(os.getloadavg()))
     rounds = []
-    for _ in range(args.rounds):
+    for per_job in (int(part) for part in args.seeds_per_job.split(",")):
         with tempfile.TemporaryDirectory() as out:
-            local, local_results = sweep("local", args.steps, args.backend, out)
-            ray, ray_results = sweep("ray", args.steps, args.backend, out)
+            local, local_results = sweep("local", args.steps, per_job, args.backend, out)
+            ray, ray_results = sweep("ray", args.steps, per_job, args.backend, out)
         same = [(r["seed"], r["extrapolation_mse"]) for r in local_results["per_seed"]
                 ["nau-nau/add"]] == [(r["seed"], r["extrapolation_mse"])
                                      for r in ray_results["per_seed"]["nau-nau/add"]]
-        rounds.append({"local_seconds": local, "ray_seconds": ray, "ratio": ray / local,
-                       "same_per_seed_results": same, "backend": local_results["backend"]})
+        rounds.append({"seeds_per_job": per_job, "local_seconds": local, "ray_seconds": ray,
+                       "ratio": ray / local, "same_per_seed_results": same,
+                       "backend": local_results["backend"]})
         print(f"local {local:.1f} s, ray {ray:.1f} s, ratio {ray / local:.2f}, "
               f"same per-seed results: {same}", flush=True)
-    lines = ["| round | backend | local wall s | ray wall s | ray / local | same per-seed "
-             "results |", "|---:|---|---:|---:|---:|---|"]
-    lines += [f"| {index + 1} | {r['backend']} | {r['local_seconds']:.1f} | "
+    lines = ["| seeds per job | backend | local wall s | ray wall s | ray / local | same "
+             "per-seed results |", "|---:|---|---:|---:|---:|---|"]
+    lines += [f"| {r['seeds_per_job']} | {r['backend']} | {r['local_seconds']:.1f} | "
               f"{r['ray_seconds']:.1f} | {r['ratio']:.2f} | "
               f"{'yes' if r['same_per_seed_results'] else 'no'} |"
-              for index, r in enumerate(rounds)]
+              for r in rounds]
     table = "\n".join(lines)
     print(table)
     if args.no_publish:
         return 0
-    note = (f"Sweep: NAU `add`, 4 seeds, one per job, {args.steps:,} steps; `--engine local` "
+    note = (f"Sweep: NAU `add`, 4 jobs, {args.steps:,} steps; `--engine local` "
             "then `--engine ray` (embedded: started and stopped by the command), one after the "
             "other; wall time of the whole command.")
     publish("engine_overhead", "Ray engine against local", {"rounds": rounds,
