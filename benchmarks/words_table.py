@@ -20,6 +20,7 @@ import sys
 from pathlib import Path
 
 from benchmarks.publish import ROOT, provenance, publish, train_once
+from tasks.words import SPLITS
 
 ROWS = [("lstm", "linear", False), ("lstm", "nac", False), ("lstm", "nalu", False),
         ("gru", "nalu", False), ("lstm", "nalu", True)]
@@ -27,7 +28,7 @@ ROWS = [("lstm", "linear", False), ("lstm", "nac", False), ("lstm", "nalu", Fals
 PAPER = {("lstm", "linear", False): (0.003, 29.9, 29.4),
          ("lstm", "nalu", False): (0.17, 0.42, 0.41)}
 PICTURE = ROOT / "docs" / "words_predictions.png"
-SHOWN = (7, 64, 725, 308, 999)
+SHOWN = (64, 725, 308, 999, 517, 42, 880, 613)  # the first five not trained on
 
 
 def folder_of(out, core, head, accumulate, split, seed):
@@ -82,8 +83,9 @@ def markdown(table):
     return "\n".join(lines)
 
 
-def picture(folder, path):
-    """The prediction after each token for a few numbers, beside the true prefix values."""
+def picture(folder, path, trained):
+    """The prediction after each token for five numbers not in `trained`, beside the true
+    prefix values."""
     import keras
     import matplotlib
 
@@ -94,8 +96,9 @@ def picture(folder, path):
     from data import words
 
     model = keras.saving.load_model(folder / "model.keras")
-    figure_, panels = plt.subplots(1, len(SHOWN), figsize=(3.2 * len(SHOWN), 3.4))
-    for axes, number in zip(panels, SHOWN, strict=True):
+    shown = [number for number in SHOWN if number not in set(trained)][:5]
+    figure_, panels = plt.subplots(1, len(shown), figsize=(3.2 * len(shown), 3.4))
+    for axes, number in zip(panels, shown, strict=True):
         tokens = words.number_to_words(number)
         ids, values, _ = words.encode([number])
         predicted = model.predict(ids, verbose=0)[0, :, 0]
@@ -148,13 +151,20 @@ def main():
     print(text)
     if args.no_publish:
         return 0
-    picture(folder_of(args.out, *best, "paper", seeds[0]), PICTURE)
+    from data import words
+
+    largest, train_size, validation_size, below = SPLITS["paper"]
+    trained = words.split(seeds[0], largest, train_size, validation_size, below)[0]
+    picture(folder_of(args.out, *best, "paper", seeds[0]), PICTURE, trained)
     note = ("Each run: `python train.py --task words_to_number --core CORE --head HEAD "
             "[--accumulate] --split SPLIT --seed SEED`, the task's defaults otherwise "
             "(`tasks/words.py`). MAE of the final value, median over the seeds in bold, range "
             "in brackets; \"per token\": the MAE of the prediction after every token; "
             "\"exact\": the share of test numbers whose final value rounds to the number. "
-            "Paper: Trask et al. 2018, section 4.3, recalled (approximate).\n\n"
+            "Paper: Trask et al. 2018, section 4.3, recalled (approximate). The picture: the "
+            f"{name_of(best)} model of seed {seeds[0]}, numbers it did not train on."
+            + (" The runs were made before this report; the commit is the report's."
+               if args.report_only else "") + "\n\n"
             f"![prediction after each token](../{PICTURE.relative_to(ROOT).as_posix()})")
     publish("words_table", "Number words to numbers", {"table": table}, text + "\n\n" + note,
             meta, headline=text)
