@@ -90,7 +90,7 @@ class SweepConfig:
 
     def grid(self):
         """The fields that decide what the sweep computes (a resumed sweep must match)."""
-        ignored = {"out", "name", "quiet", "engine", "ray_address", "resume"}
+        ignored = {"out", "name", "quiet", "engine", "ray_address", "resume", "backend"}
         return {key: value for key, value in dataclasses.asdict(self).items()
                 if key not in ignored}
 
@@ -179,7 +179,7 @@ def sweep_folder(config, name, saved):
     if config.resume and folder.exists():
         previous = read_json(folder / "config.json", f"--resume {folder}")
         if {key: previous.get(key) for key in config.grid()} != json.loads(
-                json.dumps(config.grid())):
+                json.dumps(config.grid())) or previous.get("backend") != saved["backend"]:
             raise UsageError(f"--resume {folder}: that sweep has other settings; resume it "
                              "with the flags it was started with")
         return folder

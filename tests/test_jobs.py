@@ -3,13 +3,11 @@ a killed worker retried, a failing job reported by name, and the sweep on Ray.""
 
 import json
 import os
-import subprocess
-import sys
 
 import pytest
 
 from tasks.jobs import Job, run_jobs
-from tests.conftest import ROOT, run_script
+from tests.conftest import ROOT, refused_in_process
 
 
 def squares(count):
@@ -79,34 +77,33 @@ def test_a_sweep_gives_the_same_per_seed_results_on_either_engine(embedded_ray, 
     assert [r["seed"] for r in second] == [0, 1, 2, 3]
 
 
-def test_a_resumed_sweep_runs_only_the_missing_jobs(tmp_path):
+def test_a_resumed_sweep_runs_only_the_missing_jobs(tmp_path, capsys):
+    from sweep import main
+
     common = ["--units", "nau", "--op", "add", "--seeds", "4", "--seeds-per-job", "2",
-              "--steps", "300", "--out", str(tmp_path), "--name", "s", "--quiet",
-              "--backend", "tensorflow"]
-    run_script("sweep.py", *common)
+              "--steps", "300", "--out", str(tmp_path), "--name", "s", "--quiet"]
+    main(common)
     folder = tmp_path / "s"
     os.remove(folder / "jobs" / "nau-nau-add-seeds2-3.json")
     first = json.loads((folder / "results.json").read_text())["per_seed"]["nau-nau/add"]
-    run_script("sweep.py", *common, "--resume")
+    main([*common, "--resume"])
     assert written(folder / "jobs") == ["nau-nau-add-seeds0-1", "nau-nau-add-seeds2-3",
                                         "nau-nau-add-seeds2-3"]
     second = json.loads((folder / "results.json").read_text())["per_seed"]["nau-nau/add"]
     for result in first + second:
         result.pop("train_seconds")
     assert first == second  # the seeds of the job run again give what they gave
-    changed = run_script("sweep.py", *[c if c != "300" else "400" for c in common], "--resume",
-                         check=False)
-    assert changed.returncode == 2 and "--resume" in changed.stderr.strip().splitlines()[-1]
+    changed = [c if c != "300" else "400" for c in common]
+    code, lines = refused_in_process(main, [*changed, "--resume"], capsys)
+    assert code == 2 and len(lines) == 1 and "--resume" in lines[0]
 
 
-def test_an_unreachable_ray_address_is_one_line_before_anything_is_written(tmp_path):
+def test_an_unreachable_ray_address_is_one_line_before_anything_is_written(tmp_path, capsys):
     pytest.importorskip("ray")
-    done = subprocess.run(
-        [sys.executable, str(ROOT / "sweep.py"), "--engine", "ray", "--ray-address",
-         "127.0.0.1:1", "--out", str(tmp_path / "out"), "--quiet"],
-        capture_output=True, text=True, cwd=ROOT, timeout=120,  # a hang guard, not a bar
-        env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"})
-    lines = done.stderr.strip().splitlines()
-    assert done.returncode == 2 and len(lines) == 1
+    from sweep import main
+
+    code, lines = refused_in_process(main, ["--engine", "ray", "--ray-address", "127.0.0.1:1",
+                                            "--out", str(tmp_path / "out"), "--quiet"], capsys)
+    assert code == 2 and len(lines) == 1
     assert "--ray-address 127.0.0.1:1: no Ray cluster answers there" in lines[0]
     assert not (tmp_path / "out").exists()

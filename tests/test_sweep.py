@@ -71,7 +71,7 @@ def test_sweep_on_jax_gives_each_seed_the_same_result_in_any_block(tmp_path):
     """On JAX (the compiled trainer), seeds 1 and 2 trained as a block of two give what they
     gave in the block 0-2: copies stay independent and the backend is recorded."""
     pytest.importorskip("jax")
-    common = ["--task", "arith_static", "--op", "add", "--units", "nau", "--steps", "1500",
+    common = ["--task", "arith_static", "--op", "add", "--units", "nau", "--steps", "600",
               "--lr", "0.01", "--out", str(tmp_path), "--quiet", "--backend", "jax"]
     run_script("sweep.py", *common, "--seeds", "3", "--name", "all")
     run_script("sweep.py", *common, "--seeds", "2", "--first-seed", "1", "--name", "block")

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from data import words
-from tests.conftest import run_script, train
+from tests.conftest import refused_in_process, train
 
 
 @pytest.mark.parametrize("number, text", [
@@ -45,29 +45,31 @@ def test_extrapolation_split_trains_small_and_tests_large():
     assert words.tokens_of(train_) == set(words.TOKENS)
 
 
-def test_a_short_run_learns_and_answers_word_by_word(tmp_path):
+def test_a_short_run_learns_and_answers_word_by_word(tmp_path, capsys):
     """1,500 steps of LSTM + NALU: every split's final-value MAE is far below the 250 of
     predicting the mean; evaluate.py --words prints one value per token; rescoring repeats
-    the run's own figures."""
+    the run's own figures; bad words are one line (evaluate.py's main in this process)."""
+    from evaluate import main
+
     train("--task", "words_to_number", "--steps", "1500", "--out", str(tmp_path),
           "--name", "w", "--quiet")
     results = json.loads((tmp_path / "w" / "results.json").read_text())
     assert set(results["metrics"]) == {"train", "validation", "test"}
     assert results["metrics"]["test"]["numbers"] == 632
     assert results["metrics"]["test"]["mae"] < 60, results["metrics"]
-    answer = run_script("evaluate.py", str(tmp_path / "w"), "--words", "three hundred and six")
-    lines = answer.stdout.strip().splitlines()
+    capsys.readouterr()
+    main([str(tmp_path / "w"), "--words", "three hundred and six"])
+    lines = capsys.readouterr().out.strip().splitlines()
     assert [line.split()[0] for line in lines] == ["three", "hundred", "and", "six"]
-    rescored = run_script("evaluate.py", str(tmp_path / "w"))
+    main([str(tmp_path / "w")])
     again = json.loads((tmp_path / "w" / "results.json").read_text())
     assert again["metrics"]["test"]["mae"] == pytest.approx(results["metrics"]["test"]["mae"],
                                                             rel=1e-5)
-    assert "| test | 632 |" in rescored.stdout
+    assert "| test | 632 |" in capsys.readouterr().out
     for text, message in [("three hundred and sixx", "unknown word 'sixx'"),
                           ("", "empty"), ("five thousand", "5,000 is above 1,000")]:
-        refused = run_script("evaluate.py", str(tmp_path / "w"), "--words", text, check=False)
-        lines = refused.stderr.strip().splitlines()
-        assert refused.returncode == 2 and len(lines) == 1 and message in lines[0]
+        code, lines = refused_in_process(main, [str(tmp_path / "w"), "--words", text], capsys)
+        assert code == 2 and len(lines) == 1 and message in lines[0]
 
 
 def test_bad_split_is_one_line(tmp_path):
