@@ -5,7 +5,7 @@
 Writes, into a new folder under --out: `table.md` (a row per run), `error_vs_length.png`
 (MAE against sequence length on log-log axes, one line per run, the training length marked)
 and `sequence.png` (one test sequence as a strip of digit images, with its target and every
-model's prediction).
+model's prediction). Runs of `words_to_number` get a table of their own (MAE per split).
 """
 
 import os
@@ -24,7 +24,25 @@ def label(run):
     return f"{config.core}{head} seed {config.seed}"
 
 
+def words_table(runs):
+    """A row per language-task run: the final-value MAE per split, the test exact share."""
+    lines = ["| run | split | core | head | MAE train | MAE validation | MAE test | test "
+             "exact |", "|---|---|---|---|---:|---:|---:|---:|"]
+    for run in runs:
+        metrics = run.results["metrics"]
+        lines.append(f"| {run.folder.name} | {run.config.split} | {run.config.core} | "
+                     f"{run.config.head}{' (accumulated)' if run.config.accumulate else ''} | "
+                     + " | ".join(f"{metrics[key]['mae']:.4g}"
+                                  for key in ("train", "validation", "test"))
+                     + f" | {metrics['test']['exact']:.3f} |")
+    return "\n".join(lines) + "\n"
+
+
 def table(runs):
+    words_runs = [run for run in runs if "test" in run.results.get("metrics", {})]
+    runs = [run for run in runs if run not in words_runs]
+    if not runs:
+        return words_table(words_runs)
     lengths = sorted({int(length) for run in runs for length in run.results.get("metrics", {})
                       if length.isdigit()})
     header = "| run | task | core | head | train length | " + " | ".join(
@@ -36,7 +54,8 @@ def table(runs):
                  for length in lengths]
         lines.append(f"| {run.folder.name} | {run.config.task} | {run.config.core} | "
                      f"{run.config.head} | {run.config.length} | " + " | ".join(cells) + " |")
-    return "\n".join(lines) + "\n"
+    text = "\n".join(lines) + "\n"
+    return text + ("\n" + words_table(words_runs) if words_runs else "")
 
 
 def error_plot(runs, path):
@@ -133,7 +152,9 @@ def main(argv=None):
     except UsageError as error:
         fail(error)
     (folder / "table.md").write_text(table(runs))
-    error_plot(sequence_runs or runs, folder / "error_vs_length.png")
+    plotted = [run for run in runs if any(key.isdigit() for key in run.results["metrics"])]
+    if plotted:
+        error_plot(plotted, folder / "error_vs_length.png")
     if sequence_runs and not args.no_pictures:
         sequence_picture(sequence_runs, folder / "sequence.png")
     print(table(runs), end="")

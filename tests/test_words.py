@@ -66,6 +66,12 @@ def test_a_short_run_learns_and_answers_word_by_word(tmp_path, capsys):
     assert again["metrics"]["test"]["mae"] == pytest.approx(results["metrics"]["test"]["mae"],
                                                             rel=1e-5)
     assert "| test | 632 |" in capsys.readouterr().out
+    from report import main as report
+
+    report([str(tmp_path / "w"), "--out", str(tmp_path / "reports")])
+    table = (tmp_path / "reports" / "report" / "table.md").read_text()
+    assert "| w | paper | lstm | nalu | " in table
+    assert f"{again['metrics']['test']['mae']:.4g}" in table
     for text, message in [("three hundred and sixx", "unknown word 'sixx'"),
                           ("", "empty"), ("five thousand", "5,000 is above 1,000")]:
         code, lines = refused_in_process(main, [str(tmp_path / "w"), "--words", text], capsys)
