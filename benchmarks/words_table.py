@@ -8,8 +8,9 @@ defaults, in its own folder under --out (skipped when it has its results). Rows 
 split (0-1000): LSTM with a linear, NAC and NALU head, GRU with a NALU head, and LSTM + NALU
 whose per-token outputs a recurrent NAC accumulates (`--accumulate`); then the row with the
 lowest median test MAE on the extrapolation split (train below 10,000, test 10,000-999,999).
-Writes `docs/results/words_table.json`, its section of docs/results.md, the README block
-and `docs/words_predictions.png` (the prediction after each token for a few test numbers).
+Writes `docs/results/words_table.json`, its section of docs/results.md (and the README's
+block, where it has one) and `docs/words_predictions.png` (the prediction after each token
+for a few numbers not trained on).
 """
 
 import argparse
