@@ -39,7 +39,7 @@ def worker(kind, seeds, steps, unit, op):
                       "steps": config.settings(unit).steps, "unit": unit, "op": op,
                       "train_seconds": seconds,
                       "seed_steps_per_second": seeds * config.settings(unit).steps / seconds,
-                      "summary": summarize(unit, op, results)}))
+                      "summary": summarize(config.label(unit), op, results)}))
 
 
 def measure(backend, kind, seeds, steps, unit="nau", op="add"):

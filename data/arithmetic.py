@@ -39,9 +39,10 @@ class ArithmeticData:
     def __post_init__(self):
         if self.op not in OPERATIONS:
             raise UsageError(f"unknown; choose from {', '.join(OPERATIONS)}", "op", self.op)
-        for name in ("subset_ratio", "overlap_ratio"):
-            if not 0 < getattr(self, name) <= 1:
-                raise UsageError("must be in (0, 1]", name, getattr(self, name))
+        if not 0 < self.subset_ratio <= 1:
+            raise UsageError("must be in (0, 1]", "subset_ratio", self.subset_ratio)
+        if not 0 <= self.overlap_ratio <= 1:
+            raise UsageError("must be in [0, 1]", "overlap_ratio", self.overlap_ratio)
         for name in ("interpolation", "extrapolation"):
             low, high = getattr(self, name)
             if not low < high:

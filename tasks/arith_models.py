@@ -1,9 +1,11 @@
 """Models of the arithmetic tasks, each holding many independent seeds ("copies") at once.
 
 A model name is a registered unit (`nac`: two stacked NACs; `nmu`: its usual pairing, a NAU
-then a NMU), an explicit pair `first-second` (`nau-nmu`), or a baseline (`linear`, `mlp`,
-and for the running form `lstm`). Every layer is built with `copy_seeds`, so weights carry a
-leading axis of seeds and one computation trains all of them; copy k depends on seed k alone.
+then a NMU; with `depth=1` the unit alone), an explicit pair `first-second` (`nau-nmu`), or a
+baseline: `linear` (one weight vector), the NALU paper's two-layer MLPs `mlp` (ReLU6) and
+`none` (no activation), and for the running form `lstm` and `rnn_relu`. Every layer is built
+with `copy_seeds`, so weights carry a leading axis of seeds and one computation trains all of
+them; copy k depends on seed k alone.
 """
 
 import keras
@@ -14,7 +16,10 @@ from errors import UsageError
 from nalu.base import CopiesLayer
 from tasks.unit_training import unit_training
 
-BASELINES = ("linear", "mlp", "lstm")
+BASELINES = ("linear", "mlp", "none", "lstm", "rnn_relu")
+RECURRENT_BASELINES = ("lstm", "rnn_relu")
+HIDDEN = 100  # width of the MLP baselines' hidden layer
+STATE = 32  # state size of the recurrent baselines
 
 
 class CopyDense(CopiesLayer):
@@ -67,6 +72,28 @@ class CopyLSTMCell(CopiesLayer):
         return [zeros, zeros]
 
 
+class CopyReLURNNCell(CopiesLayer):
+    """A simple recurrent cell per copy, `h_t = relu(concat(h_{t-1}, x_t) @ W + b)`."""
+
+    def __init__(self, units, copy_seeds, **kwargs):
+        super().__init__(copy_seeds=copy_seeds, **kwargs)
+        self.units = units
+
+    def build(self, input_shape):
+        self.kernel = self.add_copies_weight(
+            "kernel", (input_shape[-1] + self.units, self.units), "glorot_uniform"
+        )
+        self.bias = self.add_copies_weight("bias", (1, self.units), "zeros")
+
+    def call(self, inputs, states):
+        hidden = ops.relu(ops.matmul(ops.concatenate([states[0], inputs], axis=-1),
+                                     self.kernel) + self.bias)
+        return hidden, [hidden]
+
+    def initial_states(self, batch_shape):
+        return [ops.zeros((*batch_shape, self.units))]
+
+
 def model_names():
     """Every model name the arithmetic tasks accept (pairs aside)."""
     return [*sorted(nalu.UNITS), *BASELINES]
@@ -96,8 +123,8 @@ def describe(name):
 
 def check_model(name, form, flag="--units"):
     """A UsageError naming `flag` unless `name` is a model the `form` accepts."""
-    if name == "lstm" and form != "running":
-        raise UsageError(f"{flag} lstm: the LSTM baseline is for arith_running only")
+    if name in RECURRENT_BASELINES and form != "running":
+        raise UsageError(f"{flag} {name}: a recurrent baseline, for arith_running only")
     if name in BASELINES:
         return
     layer_pair(name, flag)
@@ -109,17 +136,29 @@ class ArithmeticModel:
     Static inputs are (copies, n, features); running inputs (copies, n, time, features).
     """
 
-    def __init__(self, name, form, copy_seeds, regularizers, identity_recurrence=True):
+    def __init__(self, name, form, copy_seeds, regularizers, identity_recurrence=True,
+                 depth=2):
         check_model(name, form)
+        if depth not in (1, 2):
+            raise UsageError(f"depth {depth}: 1 (the unit alone) or 2 (two layers)")
+        if depth == 1 and (form == "running" or name in BASELINES or "-" in name):
+            raise UsageError(f"{name}: depth 1 takes a single unit on the static task")
         self.name, self.form = name, form
         self.recurrent = form == "running"
         seeds = list(copy_seeds)
         if name == "linear":
             self.layers = [CopyDense(1, seeds, use_bias=False)]
-        elif name == "mlp":
-            self.layers = [CopyDense(100, seeds, activation="relu6"), CopyDense(1, seeds)]
+        elif name in ("mlp", "none"):
+            activation = "relu6" if name == "mlp" else None
+            self.layers = [CopyDense(HIDDEN, seeds, activation=activation),
+                           CopyDense(1, seeds)]
         elif name == "lstm":
-            self.layers = [CopyLSTMCell(32, copy_seeds=seeds), CopyDense(1, seeds)]
+            self.layers = [CopyLSTMCell(STATE, copy_seeds=seeds), CopyDense(1, seeds)]
+        elif name == "rnn_relu":
+            self.layers = [CopyReLURNNCell(STATE, copy_seeds=seeds), CopyDense(1, seeds)]
+        elif depth == 1:
+            unit = layer_pair(name)[1]
+            self.layers = [unit(1, copy_seeds=seeds, **regularizers(unit))]
         else:
             first, second = layer_pair(name)
             options = regularizers(first), regularizers(second)
@@ -134,7 +173,7 @@ class ArithmeticModel:
 
     def states(self, batch_shape):
         cell = self.layers[0]
-        if isinstance(cell, CopyLSTMCell):
+        if isinstance(cell, (CopyLSTMCell, CopyReLURNNCell)):
             return cell.initial_states(batch_shape)
         return [ops.full((*batch_shape, cell.units), cell.initial_state_value)]
 

@@ -27,9 +27,12 @@ class ArithmeticSettings:
     batch_size: int = 128
     learning_rate: float = 0.1
     final_learning_rate_ratio: float = 1e-3  # the rate decays exponentially to lr * this
-    schedule: str = "exponential"  # or "hold": lr until hold_fraction, then /10, then /100
+    schedule: str = "exponential"  # "hold": lr until hold_fraction, then /10, /100; "constant"
     hold_fraction: float = 0.8
+    optimizer: str = "adam"  # or "rmsprop"
     beta_1: float = 0.9  # Adam's first-moment decay
+    clip_value: float | None = None  # each gradient element clipped to +-clip_value
+    depth: int = 2  # static unit models: 2 = first layer -> unit, 1 = the unit alone
     train_length: int = 10  # running form only
     eval_length: int = 1000  # running form only
     eval_every: int = 1000
@@ -39,6 +42,9 @@ class ArithmeticSettings:
     identity_recurrence: bool = True  # running form: unit cells start as exact accumulators
     regularizer_start: float = 0.3  # fraction of the steps where the sparsity ramp starts
     regularizer_end: float = 0.6
+    # unit name -> constructor options replacing the unit's defaults, e.g.
+    # {"realnpu": {"kernel_initializer": "zeros"}}
+    unit_options: dict = dataclasses.field(default_factory=dict)
 
 
 STANDARD = ArithmeticSettings()
@@ -80,22 +86,34 @@ def default_settings(form, model_name=None):
     return RECIPES[recipe_name(model_name)] if model_name else STANDARD
 
 
-def regularizer_options(settings):
-    """Constructor arguments giving a unit its paper sparsity regularizer, ramped in."""
+def unit_options(settings):
+    """Constructor arguments of a unit: its paper regularizers, ramped in (the sparsity
+    regularizer of the NAU and NMU, iNALU's discretization of W_hat, M_hat and the gate),
+    then the settings' `unit_options`."""
+
+    start = int(settings.regularizer_start * settings.steps)
+    end = int(settings.regularizer_end * settings.steps)
 
     def options(unit_class):
-        strength = unit_training(unit_class.unit_name).sparsity_strength
-        if strength is None:
-            return {}
-        start = int(settings.regularizer_start * settings.steps)
-        end = int(settings.regularizer_end * settings.steps)
-        return {"kernel_regularizer": nalu.SparsityRegularizer(strength, start, end)}
+        training = unit_training(unit_class.unit_name)
+        chosen = {}
+        if training.sparsity_strength is not None:
+            chosen["kernel_regularizer"] = nalu.SparsityRegularizer(
+                training.sparsity_strength, start, end)
+        if training.discretization_strength is not None:
+            for weight in ("w_hat", "m_hat", "gate"):
+                chosen[f"{weight}_regularizer"] = nalu.DiscretizationRegularizer(
+                    training.discretization_strength, start, end)
+        return {**chosen, **settings.unit_options.get(unit_class.unit_name, {})}
 
     return options
 
 
 def learning_rate_schedule(settings):
-    """Exponential decay to `lr * final_learning_rate_ratio`, or hold-then-drop ("hold")."""
+    """Exponential decay to `lr * final_learning_rate_ratio`, hold-then-drop ("hold"), or a
+    constant rate."""
+    if settings.schedule == "constant":
+        return settings.learning_rate
     if settings.schedule == "hold":
         first = int(settings.hold_fraction * settings.steps)
         second = (first + settings.steps) // 2
@@ -106,6 +124,15 @@ def learning_rate_schedule(settings):
     return keras.optimizers.schedules.ExponentialDecay(
         settings.learning_rate, settings.steps, settings.final_learning_rate_ratio
     )
+
+
+def make_optimizer(settings):
+    """Adam (with `beta_1`) or RMSprop at the schedule's rate; `clip_value` clips each
+    gradient element, so the seeds' copies stay independent."""
+    rate = learning_rate_schedule(settings)
+    if settings.optimizer == "rmsprop":
+        return keras.optimizers.RMSprop(rate, clipvalue=settings.clip_value)
+    return keras.optimizers.Adam(rate, beta_1=settings.beta_1, clipvalue=settings.clip_value)
 
 
 class SeedData:
@@ -153,10 +180,11 @@ def train_copies(data, settings, model_name, seeds, quiet=True):
     interpolation_set, extrapolation_set = seed_data.interpolation, seed_data.extrapolation
 
     keras.utils.set_random_seed(seeds[0])
-    model = ArithmeticModel(model_name, data.form, seeds, regularizer_options(settings),
-                            identity_recurrence=settings.identity_recurrence)
+    model = ArithmeticModel(model_name, data.form, seeds, unit_options(settings),
+                            identity_recurrence=settings.identity_recurrence,
+                            depth=settings.depth)
     model(seed_data.pool[0][:, :2])  # build
-    optimizer = keras.optimizers.Adam(learning_rate_schedule(settings), beta_1=settings.beta_1)
+    optimizer = make_optimizer(settings)
     optimizer.build(model.trainable_weights)
     regularizers = [value for layer in model.layers
                     for value in vars(getattr(layer, "unit", layer)).values()

@@ -9,11 +9,12 @@ import numpy as np
 
 from data.arithmetic import OPERATIONS, ArithmeticData
 from errors import UsageError
-from tasks.arith_models import check_model, describe
+from tasks.arith_models import BASELINES, check_model, describe
 from tasks.arithmetic_training import default_settings, train_copies
 from tasks.config import check_value, setting
 from tasks.jobs import Job, check_engine, run_jobs
 from tasks.progress import say
+from tasks.protocols import PROTOCOLS, get_protocol
 from tasks.registry import get_task
 from tasks.runs import new_run_folder, read_json, write_json
 
@@ -44,10 +45,15 @@ class SweepConfig:
                                 "int", 1)
     lr: float | None = setting(None, "initial Adam learning rate", "float", 0)
     batch_size: int | None = setting(None, "samples per step", "int", 1)
-    interpolation: tuple = setting((1.0, 2.0), "training range low,high", "range")
-    extrapolation: tuple = setting((2.0, 6.0), "test range low,high", "range")
-    subset_ratio: float = setting(0.25, "share of the inputs summed into a (and b)", "float")
-    overlap_ratio: float = setting(0.5, "share of a's inputs also in b", "float")
+    protocol: str = setting("madsen", f"a published protocol: {', '.join(PROTOCOLS)} "
+                            "(tasks/protocols.py); arith_static only")
+    interpolation: tuple | None = setting(None, "training range low,high (default: the "
+                                          "protocol's)", "range")
+    extrapolation: tuple | None = setting(None, "test range low,high (default: the "
+                                          "protocol's)", "range")
+    subset_ratio: float | None = setting(None, "share of the inputs summed into a (and b)",
+                                         "float")
+    overlap_ratio: float | None = setting(None, "share of a's inputs also in b", "float")
     random_recurrence: bool = setting(
         False, "running form: start unit cells random, not at the identity", "switch")
     out: str = setting("sweeps", "folder that receives the sweep folder")
@@ -76,11 +82,18 @@ class SweepConfig:
             if getattr(self, field.name) is not None and field.metadata["kind"] in ("int",
                                                                                     "float"):
                 check_value(field, getattr(self, field.name))
+        get_protocol(self.protocol)
+        if self.protocol != "madsen" and task.form != "static":
+            raise UsageError(f"--protocol {self.protocol}: a static-task protocol; "
+                             f"--task {self.task} is not arith_static")
         for op in self.ops:
             if op not in OPERATIONS:
                 raise UsageError(f"--op {op}: unknown; choose from {', '.join(OPERATIONS)}")
         for unit in self.units:
             check_model(unit, task.form)
+            if self.settings(unit).depth == 1 and (unit in BASELINES or "-" in unit):
+                raise UsageError(f"--units {unit}: --protocol {self.protocol} trains one "
+                                 "unit alone; name a single unit, e.g. nac")
         for op in self.ops:  # validates ranges and ratios
             self.data(op)
         check_engine(self.engine, self.ray_address)
@@ -94,36 +107,45 @@ class SweepConfig:
         return {key: value for key, value in dataclasses.asdict(self).items()
                 if key not in ignored}
 
+    def label(self, unit):
+        """The model's name in tables: `nac-nac`, or `nac` alone when the protocol trains
+        one unit."""
+        return unit if self.settings(unit).depth == 1 else describe(unit)
+
     def jobs(self):
         """One job per (unit, op, block of seeds)."""
         seeds = list(range(self.first_seed, self.first_seed + self.seeds))
         size = self.seeds_per_job or len(seeds)
-        return [Job(f"{describe(unit)}-{op}-seeds{block[0]}-{block[-1]}",
+        return [Job(f"{self.label(unit)}-{op}-seeds{block[0]}-{block[-1]}",
                     "tasks.sweep:train_block",
                     {"config": self.grid(), "unit": unit, "op": op, "seeds": block})
                 for unit in self.units for op in self.ops
                 for block in (seeds[i:i + size] for i in range(0, len(seeds), size))]
 
     def data(self, op):
-        task = get_task(self.task)
-        return ArithmeticData(
-            op=op, form=task.form, input_size=task.input_size, subset_ratio=self.subset_ratio,
-            overlap_ratio=self.overlap_ratio, interpolation=tuple(self.interpolation),
-            extrapolation=tuple(self.extrapolation),
-        )
+        """The inputs of `op`: the protocol's, with the ranges and ratios given as flags."""
+        task, protocol = get_task(self.task), get_protocol(self.protocol)
+        fields = {name: tuple(value) if isinstance(value, list | tuple) else value
+                  for name, value in protocol.data_fields().items()}
+        fields.update({name: tuple(getattr(self, name)) if name.endswith("polation")
+                       else getattr(self, name)
+                       for name in fields if getattr(self, name) is not None})
+        return ArithmeticData(op=op, form=task.form,
+                              input_size=protocol.input_size or task.input_size, **fields)
 
     def settings(self, unit):
-        """The unit's recipe (`default_settings`) with this sweep's overrides."""
+        """The unit's recipe (`default_settings`), then the protocol's settings, then this
+        sweep's flags."""
         overrides = {"steps": self.steps, "learning_rate": self.lr,
                      "batch_size": self.batch_size,
                      "identity_recurrence": not self.random_recurrence}
-        return dataclasses.replace(
-            default_settings(get_task(self.task).form, unit),
+        return dataclasses.replace(default_settings(get_task(self.task).form, unit), **{
+            **get_protocol(self.protocol).settings,
             **{key: value for key, value in overrides.items() if value is not None},
-        )
+        })
 
 
-def summarize(unit, op, results):
+def summarize(label, op, results):
     successes = sum(result["success"] for result in results)
     low, high = wilson_interval(successes, len(results))
     solved = [result["solved_at"] for result in results if result["success"]]
@@ -131,7 +153,7 @@ def summarize(unit, op, results):
                 if result["sparsity_error"] is not None and result["success"]]
     extrapolation = [result["extrapolation_mse"] for result in results]
     return {
-        "unit": describe(unit),
+        "unit": label,
         "op": op,
         "seeds": len(results),
         "successes": successes,
@@ -193,13 +215,15 @@ def run_sweep(config):
     it arrives, then results.json and table.md; return (folder, rows)."""
     config.validate()
     name = config.name or f"{config.task}-{'_'.join(config.units)}-{'_'.join(config.ops)}"
+    if config.protocol != "madsen":
+        name += f"-{config.protocol}"
     if config.random_recurrence:
         name += "-random_recurrence"
     import keras
 
     folder = sweep_folder(config, name, {
         **dataclasses.asdict(config), "backend": keras.backend.backend(),
-        "settings": {describe(unit): dataclasses.asdict(config.settings(unit))
+        "settings": {config.label(unit): dataclasses.asdict(config.settings(unit))
                      for unit in config.units}})
     jobs = config.jobs()
     results, failures, total = run_jobs(jobs, folder / "jobs", config.engine,
@@ -211,8 +235,8 @@ def run_sweep(config):
                     and job.arguments["op"] == op and job.name in results
                     for result in results[job.name]]
             if done:
-                rows.append(summarize(unit, op, done))
-                per_seed[f"{describe(unit)}/{op}"] = done
+                rows.append(summarize(config.label(unit), op, done))
+                per_seed[f"{config.label(unit)}/{op}"] = done
     write_json(folder / "results.json", {"rows": rows, "per_seed": per_seed,
                                          "total_seconds": total, "engine": config.engine,
                                          "failed_jobs": failures,
