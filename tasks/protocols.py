@@ -38,16 +38,16 @@ PROTOCOLS = {
         "by half, U[1,2] -> U[2,6], two unit layers, each unit's recipe",
     ),
     "inalu": Protocol(
-        "Schloer, Ring & Hotho 2020, experiment 1 (reference script defaults): a op b of "
-        "two inputs, one unit, U[-3,3] -> U[10,15], RMSprop 0.01, every gradient element "
+        "Schloer, Ring & Hotho 2020, experiment 1: a op b of two inputs, one unit, inputs "
+        "in [-3,3] -> [8,10], RMSprop 0.01, every gradient element "
         "clipped to 0.1, batch 64, 100 epochs of 64,000 samples, the discretization "
         "regularizer on from epoch 10",
-        **PAIR, interpolation=(-3.0, 3.0), extrapolation=(10.0, 15.0),
+        **PAIR, interpolation=(-3.0, 3.0), extrapolation=(8.0, 10.0),
         settings={"depth": 1, "optimizer": "rmsprop", "learning_rate": 0.01,
                   "schedule": "constant", "clip_value": 0.1, "batch_size": 64,
                   "steps": 100_000, "pool_size": 64_000, "regularizer_start": 0.1,
                   "regularizer_end": 0.1},
-        differences="uniform draws where the script draws a truncated normal over the same "
+        differences="uniform draws where the paper draws a truncated normal over the same "
         "range; weights and gate updated together where the script alternates (8 of 10 "
         "batches weights, 2 gate); no re-initialisation of a stalled model; the unit's "
         "default initialisation (N(0.88, 0.2), N(0.5, 0.2)) where the script uses "

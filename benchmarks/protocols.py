@@ -1,0 +1,113 @@
+"""Each unit on its own paper's protocol, and division: what learns `a / b`, on which protocol.
+
+    python -m benchmarks.protocols [--seeds 20] [--only division inalu] [--report-only]
+
+Every part is sweeps of named protocols (`tasks/protocols.py`), each in its own folder under
+--out (resumed where it stopped):
+- division: the NPU paper's protocol (RealNPU, NPU, and for comparison NALU, iNALU, NMU, all
+  alone on two inputs), the same with the power weights starting at zero (`npu_zero`), and
+  NAU -> RealNPU / NPU on the 100-input task (`madsen`);
+- inalu: iNALU, NAC and NALU on iNALU's experiment 1 (`inalu`), and iNALU on the 100-input
+  task with its discretization regularizer (`madsen`).
+Writes `docs/results/protocols.json` and its section of docs/results.md.
+"""
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+
+PARTS = {
+    "division": [("npu", ("realnpu", "npu", "nalu", "inalu", "nmu"), ("div",)),
+                 ("npu_zero", ("realnpu", "npu"), ("div",)),
+                 ("madsen", ("nau-realnpu", "nau-npu"), ("div",))],
+    "inalu": [("inalu", ("inalu", "nac", "nalu"), ("add", "sub", "mul", "div")),
+              ("madsen", ("inalu",), ("add", "sub", "mul"))],
+}
+
+
+def sweep(protocol, units, ops, args):
+    """One protocol's sweep: its rows (run now, or read back with --report-only)."""
+    from tasks.sweep import SweepConfig, run_sweep
+
+    name = f"{protocol}-{'_'.join(units)}-{'_'.join(ops)}"
+    folder = Path(args.out) / name
+    if args.report_only:
+        if not (folder / "results.json").exists():
+            return []
+        rows = json.loads((folder / "results.json").read_text())["rows"]
+    else:
+        config = SweepConfig(protocol=protocol, units=units, ops=ops, seeds=args.seeds,
+                             quiet=True, out=args.out, name=name, resume=True)
+        rows = run_sweep(config)[1]
+    return [{**row, "protocol": protocol} for row in rows]
+
+
+def markdown(rows):
+    lines = ["| part | protocol | unit | op | success | 95% interval | median extrapolation "
+             "MSE | seeds |", "|---|---|---|---|---:|---|---:|---:|"]
+    for row in rows:
+        mse = row["median_extrapolation_mse"]
+        lines.append(
+            f"| {row['part']} | {row['protocol']} | {row['unit']} | {row['op']} | "
+            f"{100 * row['success_rate']:.0f}% | [{100 * row['wilson_low']:.0f}%, "
+            f"{100 * row['wilson_high']:.0f}%] | {'-' if mse is None else f'{mse:.3g}'} | "
+            f"{row['seeds']} |")
+    return "\n".join(lines)
+
+
+def main():
+    from cli import fail
+    from errors import UsageError
+
+    try:
+        return run()
+    except UsageError as error:
+        fail(error)
+
+
+def run():
+    from cli import import_tensorflow_quietly, integers, select_backend
+
+    select_backend(["--backend", "auto"])
+    import_tensorflow_quietly()
+    from benchmarks.publish import provenance, publish
+    from tasks.protocols import PROTOCOLS
+
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seeds", default="20", help="seeds per (unit, op)")
+    parser.add_argument("--only", nargs="*", choices=list(PARTS), default=list(PARTS))
+    parser.add_argument("--out", default="runs/protocols")
+    parser.add_argument("--report-only", action="store_true")
+    parser.add_argument("--no-publish", action="store_true")
+    args = parser.parse_args()
+    args.seeds = integers("seeds", args.seeds)[0]
+    meta = provenance()
+    rows = [{**row, "part": part} for part in args.only
+            for protocol, units, ops in PARTS[part]
+            for row in sweep(protocol, units, ops, args)]
+    text = markdown(rows)
+    print(text)
+    if args.no_publish:
+        return 0
+    import keras
+
+    used = sorted({row["protocol"] for row in rows}, key=list(PROTOCOLS).index)
+    described = "\n".join(
+        f"- `{name}`: {PROTOCOLS[name].description}."
+        + (f" Differs from the paper: {PROTOCOLS[name].differences}." if
+           PROTOCOLS[name].differences else "") for name in used)
+    note = (f"Each row: `python sweep.py --protocol PROTOCOL --units UNIT --op OP --seeds "
+            f"{args.seeds}` on {keras.backend.backend()}. Success: the extrapolation MSE is "
+            "below that of the exact solution with every weight moved by 1e-5. The runs may "
+            "have been made before this report; the commit is the report's.\n\n" + described)
+    publish("protocols", "Units on their own papers' protocols, and division", {"rows": rows},
+            text + "\n\n" + note, meta)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
