@@ -59,6 +59,20 @@ def markdown(rows):
     return "\n".join(lines)
 
 
+def headline(rows):
+    """The README's table: one line per (unit, protocol), the success rate per op."""
+    ops = [op for op in ("add", "sub", "mul", "div") if any(row["op"] == op for row in rows)]
+    lines = ["| unit | protocol | " + " | ".join(ops) + " |", "|---|---|" + "---:|" * len(ops)]
+    pairs = list(dict.fromkeys((row["unit"], row["protocol"]) for row in rows))
+    for unit, protocol in pairs:
+        rates = {row["op"]: f"{100 * row['success_rate']:.0f}%" for row in rows
+                 if (row["unit"], row["protocol"]) == (unit, protocol)}
+        lines.append(f"| {unit} | {protocol} | "
+                     + " | ".join(rates.get(op, "") for op in ops) + " |")
+    seeds = max(row["seeds"] for row in rows)
+    return "\n".join(lines) + f"\n\nShare of {seeds} seeds that succeed."
+
+
 def main():
     from cli import fail
     from errors import UsageError
@@ -105,7 +119,7 @@ def run():
             "below that of the exact solution with every weight moved by 1e-5. The runs may "
             "have been made before this report; the commit is the report's.\n\n" + described)
     publish("protocols", "Units on their own papers' protocols, and division", {"rows": rows},
-            text + "\n\n" + note, meta)
+            text + "\n\n" + note, meta, headline=headline(rows))
     return 0
 
 

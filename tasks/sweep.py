@@ -214,11 +214,13 @@ def run_sweep(config):
     """Run every (unit, op) over the seeds as jobs on the engine; write each job's result as
     it arrives, then results.json and table.md; return (folder, rows)."""
     config.validate()
-    name = config.name or f"{config.task}-{'_'.join(config.units)}-{'_'.join(config.ops)}"
-    if config.protocol != "madsen":
-        name += f"-{config.protocol}"
-    if config.random_recurrence:
-        name += "-random_recurrence"
+    name = config.name
+    if not name:
+        name = f"{config.task}-{'_'.join(config.units)}-{'_'.join(config.ops)}"
+        if config.protocol != "madsen":
+            name += f"-{config.protocol}"
+        if config.random_recurrence:
+            name += "-random_recurrence"
     import keras
 
     folder = sweep_folder(config, name, {
