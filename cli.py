@@ -50,6 +50,14 @@ def fail(message):
     sys.exit(2)
 
 
+def or_fail(run):
+    """`run()`'s return value; a UsageError raised inside becomes `fail`'s one line."""
+    try:
+        return run()
+    except UsageError as error:
+        fail(error)
+
+
 def import_tensorflow_quietly():
     """Import TensorFlow with its C++ start-up lines (absl, oneDNN, CUDA probes) silenced.
 

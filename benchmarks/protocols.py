@@ -74,13 +74,9 @@ def headline(rows):
 
 
 def main():
-    from cli import fail
-    from errors import UsageError
+    from cli import or_fail
 
-    try:
-        return run()
-    except UsageError as error:
-        fail(error)
+    return or_fail(run)
 
 
 def run():
