@@ -120,9 +120,6 @@ class MnistConfig(RunConfig):
     test_shift: int | None = setting(None, "outside training, encode an image as the mean "
                                      "over the image moved by every offset of up to this "
                                      "many pixels, (2N+1)^2 copies (0: off)", "int", 0, 4)
-    encoding: str | None = setting(None, "what the encoder gives per image: value (the "
-                                   "task's numbers, linear) or classes (a softmax over the "
-                                   "digit classes, which the core then accumulates)")
 
     def validate(self):
         super().validate()
@@ -130,8 +127,6 @@ class MnistConfig(RunConfig):
             value = getattr(self, name)
             if value is not None and value < 0:
                 raise UsageError(f"{flag_name(name)} {value}: must be a number in [0, 1)")
-        if self.encoding not in (None, "value", "classes"):
-            raise UsageError(f"--encoding {self.encoding}: choose value or classes")
 
 
 @dataclasses.dataclass

@@ -85,9 +85,8 @@ class ShiftMean(_TestShiftLayer):
         return ops.mean(ops.reshape(outputs, (copies, -1, *outputs.shape[1:])), axis=0)
 
 
-def build_encoder(encoding_size, dropout=0.0, test_shift=0, activation=None):
-    """The stable-nalu digit encoder: conv(20,5) pool conv(50,5) pool dense(500) dense(out),
-    the last layer with `activation` (None: linear; "softmax" for a class code).
+def build_encoder(encoding_size, dropout=0.0, test_shift=0):
+    """The stable-nalu digit encoder: conv(20,5) pool conv(50,5) pool dense(500) dense(out).
 
     With `dropout`, a Dropout layer (active only in training) follows the dense(500) layer.
     With `test_shift` s, outside training the output for an image is the mean of the outputs
@@ -107,7 +106,7 @@ def build_encoder(encoding_size, dropout=0.0, test_shift=0, activation=None):
             keras.layers.MaxPooling2D(),
             keras.layers.Flatten(),
             *hidden,
-            keras.layers.Dense(encoding_size, activation=activation),
+            keras.layers.Dense(encoding_size),
             *mean,
         ],
         name="encoder",
@@ -132,16 +131,10 @@ class SequenceEncoder(keras.layers.TimeDistributed):
         return ops.reshape(encoded, (shape[0], shape[1], *encoded.shape[1:]))
 
 
-def build_model(task, core, head, hidden, identity_recurrence=True, dropout=0.0, test_shift=0,
-                encoding="value"):
-    """images (batch, time, 28, 28, 1) -> encoder per step -> core -> head (batch, outputs).
-
-    `encoding` "classes": the encoder ends in a softmax over the task's digit classes, so a
-    unit core counts classes and the head weighs each class by the value it learns."""
+def build_model(task, core, head, hidden, identity_recurrence=True, dropout=0.0, test_shift=0):
+    """images (batch, time, 28, 28, 1) -> encoder per step -> core -> head (batch, outputs)."""
     images = keras.Input((None, 28, 28, 1), name="images")
-    encoder = (build_encoder(len(task.classes), dropout, test_shift, "softmax")
-               if encoding == "classes" else build_encoder(task.encoding_size, dropout,
-                                                           test_shift))
+    encoder = build_encoder(task.encoding_size, dropout, test_shift)
     encoded = SequenceEncoder(encoder, name="encode")(images)
     state = cores.build_core(core, hidden, identity_recurrence=identity_recurrence)(encoded)
     outputs = cores.build_head(head, task.outputs)(state)
@@ -199,7 +192,6 @@ class MnistTask:
             "weight_decay": self.weight_decay,
             "dropout": self.dropout,
             "test_shift": self.test_shift,
-            "encoding": "value",
         }
 
     def defaults_for(self, config):
@@ -210,13 +202,10 @@ class MnistTask:
         return defaults
 
     def hidden_size(self, config):
-        """State size: one accumulator per output (per class with `--encoding classes`) for a
-        unit core, 64 for the baselines."""
+        """State size: one accumulator per output for a unit core, 64 for the baselines."""
         if config.hidden is not None:
             return config.hidden
-        if not cores.is_unit_core(config.core):
-            return 64
-        return len(self.classes) if config.encoding == "classes" else self.outputs
+        return self.outputs if cores.is_unit_core(config.core) else 64
 
     def targets(self, labels):
         """Targets (n, outputs) float32 for label sequences (n, length)."""
@@ -246,8 +235,7 @@ class MnistTask:
     def make_model(self, config):
         model = build_model(self, config.core, config.head, self.hidden_size(config),
                             identity_recurrence=not config.random_recurrence,
-                            dropout=config.dropout, test_shift=config.test_shift,
-                            encoding=config.encoding)
+                            dropout=config.dropout, test_shift=config.test_shift)
         # cosine decay to zero: the late small steps take the noise out of the digit values
         schedule = keras.optimizers.schedules.CosineDecay(config.lr, config.steps)
         if config.weight_decay:

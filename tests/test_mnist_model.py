@@ -47,24 +47,3 @@ def test_the_model_predicts_one_length_after_another():
         singles = np.asarray(model.predict(images.reshape(-1, 1, 28, 28, 1), verbose=0))
         np.testing.assert_allclose(sums, singles.reshape(3, length).sum(axis=1), rtol=1e-4,
                                    atol=1e-6)
-
-
-def test_class_encoding_counts_classes_and_weighs_them():
-    """--encoding classes: each image becomes a softmax over the 10 classes, the NAC core
-    keeps one accumulator per class, and the sum is still additive over the images."""
-    from tasks.config import MnistConfig
-    from tasks.registry import get_task
-
-    task = get_task("mnist_sum")
-    config = MnistConfig(task="mnist_sum", steps=10, encoding="classes")
-    config = config.resolved(task.defaults_for(config))
-    assert task.hidden_size(config) == 10
-    model = task.make_model(config)
-    encoder = model.get_layer("encode").layer
-    images = np.random.default_rng(2).random((4, 5, 28, 28, 1)).astype("float32")
-    codes = np.asarray(encoder(images.reshape(-1, 28, 28, 1)))
-    assert codes.shape == (20, 10) and (codes >= 0).all()
-    np.testing.assert_allclose(codes.sum(axis=1), 1.0, rtol=1e-5)
-    sums = np.asarray(model.predict(images, verbose=0)).ravel()
-    singles = np.asarray(model.predict(images.reshape(-1, 1, 28, 28, 1), verbose=0))
-    np.testing.assert_allclose(sums, singles.reshape(4, 5).sum(axis=1), rtol=1e-4, atol=1e-5)
