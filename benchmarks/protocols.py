@@ -29,6 +29,9 @@ PARTS = {
 }
 
 
+INITS = 20  # random initialisations behind the "MSE at start" column
+
+
 def sweep(protocol, units, ops, args):
     """One protocol's sweep: its rows (run now, or read back with --report-only)."""
     from tasks.sweep import SweepConfig, run_sweep
@@ -43,19 +46,25 @@ def sweep(protocol, units, ops, args):
         config = SweepConfig(protocol=protocol, units=units, ops=ops, seeds=args.seeds,
                              quiet=True, out=args.out, name=name, resume=True)
         rows = run_sweep(config)[1]
-    return [{**row, "protocol": protocol} for row in rows]
+    from tasks.arithmetic_training import random_start_mse
+
+    config = SweepConfig(protocol=protocol, units=units, ops=ops)
+    lookup = {config.label(unit): unit for unit in units}
+    return [{**row, "protocol": protocol, "start_mse": random_start_mse(
+        config.data(row["op"]), config.settings(lookup[row["unit"]]), lookup[row["unit"]],
+        INITS)[0]} for row in rows]
 
 
 def markdown(rows):
     lines = ["| part | protocol | unit | op | success | 95% interval | median extrapolation "
-             "MSE | seeds |", "|---|---|---|---|---:|---|---:|---:|"]
+             "MSE | MSE at start | seeds |", "|---|---|---|---|---:|---|---:|---:|---:|"]
     for row in rows:
         mse = row["median_extrapolation_mse"]
         lines.append(
             f"| {row['part']} | {row['protocol']} | {row['unit']} | {row['op']} | "
             f"{100 * row['success_rate']:.0f}% | [{100 * row['wilson_low']:.0f}%, "
             f"{100 * row['wilson_high']:.0f}%] | {'-' if mse is None else f'{mse:.3g}'} | "
-            f"{row['seeds']} |")
+            f"{row['start_mse']:.3g} | {row['seeds']} |")
     return "\n".join(lines)
 
 
@@ -119,7 +128,8 @@ def run():
            PROTOCOLS[name].differences else "") for name in used)
     note = (f"Each row: `python sweep.py --protocol PROTOCOL --units UNIT --op OP --seeds "
             f"{args.seeds}` on {keras.backend.backend()}. Success: the extrapolation MSE is "
-            "below that of the exact solution with every weight moved by 1e-5. The runs may "
+            "below that of the exact solution with every weight moved by 1e-5. MSE at start: "
+            f"the median training-range MSE of {INITS} freshly initialised models. The runs may "
             "have been made before this report; the commit is the report's.\n\n" + described)
     publish("protocols", "Units on their own papers' protocols, and division", {"rows": rows},
             text + "\n\n" + note, meta, headline=headline(rows))

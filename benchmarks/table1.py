@@ -17,7 +17,6 @@ extrapolation MSE is below that of the exact solution with every weight moved by
 """
 
 import argparse
-import dataclasses
 import json
 import os
 import statistics
@@ -57,28 +56,12 @@ BASELINE_SAMPLES = {"static": 1000, "running": 200}  # eval_samples of the rando
 
 
 def random_mse(config, model_name, op, inits):
-    """Median interpolation and extrapolation MSE of `inits` random initialisations of the
-    model (seeds 1,000,000 + k), copy k on the data of task seed k."""
-    import keras
-    import numpy as np
+    """Median interpolation and extrapolation MSE of `inits` random initialisations."""
+    from tasks.arithmetic_training import random_start_mse
 
-    from tasks.arith_models import ArithmeticModel
-    from tasks.arithmetic_training import SeedData, unit_options
-
-    settings = dataclasses.replace(config.settings(model_name), pool_size=1,
-                                   eval_samples=BASELINE_SAMPLES[config.data(op).form])
-    data = SeedData(config.data(op), settings, range(inits))
-    keras.utils.set_random_seed(1_000_000)
-    model = ArithmeticModel(model_name, config.data(op).form,
-                            [1_000_000 + k for k in range(inits)], unit_options(settings),
-                            identity_recurrence=settings.identity_recurrence,
-                            depth=settings.depth)
-    medians = []
-    for inputs, targets in (data.interpolation, data.extrapolation):
-        predictions = keras.ops.convert_to_numpy(model(inputs)).astype("float64")
-        errors = np.mean((predictions - keras.ops.convert_to_numpy(targets)) ** 2, axis=(1, 2))
-        medians.append(float(np.median(np.where(np.isfinite(errors), errors, np.inf))))
-    return medians
+    data = config.data(op)
+    return random_start_mse(data, config.settings(model_name), model_name, inits,
+                            BASELINE_SAMPLES[data.form])
 
 
 def sweep_config(form, model, args):

@@ -230,6 +230,25 @@ def train_copies(data, settings, model_name, seeds, quiet=True):
     return results
 
 
+def random_start_mse(data, settings, model_name, inits, samples=1000):
+    """Median interpolation and extrapolation MSE of `inits` freshly initialised models
+    (seeds 1,000,000 + k, copy k on the data of task seed k): where training starts, and
+    the random baseline of the NALU paper's normalised error."""
+    settings = dataclasses.replace(settings, pool_size=1, eval_samples=samples)
+    seed_data = SeedData(data, settings, range(inits))
+    keras.utils.set_random_seed(1_000_000)
+    model = ArithmeticModel(model_name, data.form, [1_000_000 + k for k in range(inits)],
+                            unit_options(settings),
+                            identity_recurrence=settings.identity_recurrence,
+                            depth=settings.depth)
+    medians = []
+    for inputs, targets in (seed_data.interpolation, seed_data.extrapolation):
+        predictions = keras.ops.convert_to_numpy(model(inputs)).astype("float64")
+        errors = np.mean((predictions - keras.ops.convert_to_numpy(targets)) ** 2, axis=(1, 2))
+        medians.append(float(np.median(np.where(np.isfinite(errors), errors, np.inf))))
+    return medians
+
+
 def sparsity_errors(model, copies):
     """Per copy: max over the unit weights of min(|w|, |1 - |w||) (None for baselines)."""
     matrices = model.weight_matrices()

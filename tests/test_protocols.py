@@ -103,3 +103,17 @@ def test_realnpu_learns_division_on_the_npu_zero_protocol():
     assert sum(result["success"] for result in results) >= 4
     assert max(result["extrapolation_mse"] for result in results
                if result["success"]) < 1e-8
+
+
+def test_inalu_starts_as_a_product_of_all_100_inputs_on_the_madsen_task():
+    """Why iNALU fails on the 100-input task and not on its own: at its paper's start its
+    multiplicative path multiplies every input, so the first outputs are astronomically off
+    there and ordinary on two inputs (the table1 baseline function measures both)."""
+    from tasks.arithmetic_training import random_start_mse
+
+    def start(protocol, unit):
+        config = SweepConfig(protocol=protocol)
+        return random_start_mse(config.data("add"), config.settings(unit), unit, 5)[0]
+
+    assert start("madsen", "inalu") > 1e6 * start("madsen", "nac")
+    assert start("inalu", "inalu") < 1e3
