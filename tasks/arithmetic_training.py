@@ -89,7 +89,7 @@ def default_settings(form, model_name=None):
 def unit_options(settings):
     """Constructor arguments of a unit: its paper regularizers, ramped in (the sparsity
     regularizer of the NAU and NMU, iNALU's discretization of W_hat, M_hat and the gate),
-    then the settings' `unit_options`."""
+    the unit's `options` (`tasks.unit_training`), then the settings' `unit_options`."""
 
     start = int(settings.regularizer_start * settings.steps)
     end = int(settings.regularizer_end * settings.steps)
@@ -104,7 +104,8 @@ def unit_options(settings):
             for weight in ("w_hat", "m_hat", "gate"):
                 chosen[f"{weight}_regularizer"] = nalu.DiscretizationRegularizer(
                     training.discretization_strength, start, end)
-        return {**chosen, **settings.unit_options.get(unit_class.unit_name, {})}
+        return {**chosen, **training.options,
+                **settings.unit_options.get(unit_class.unit_name, {})}
 
     return options
 

@@ -46,12 +46,14 @@ PROTOCOLS = {
         settings={"depth": 1, "optimizer": "rmsprop", "learning_rate": 0.01,
                   "schedule": "constant", "clip_value": 0.1, "batch_size": 64,
                   "steps": 100_000, "pool_size": 64_000, "regularizer_start": 0.1,
-                  "regularizer_end": 0.1},
+                  "regularizer_end": 0.1,
+                  "unit_options": {"inalu": {"w_hat_initializer": "default"}}},
         differences="uniform draws where the paper draws a truncated normal over the same "
         "range; weights and gate updated together where the script alternates (8 of 10 "
-        "batches weights, 2 gate); no re-initialisation of a stalled model; the unit's "
-        "default initialisation (N(0.88, 0.2), N(0.5, 0.2)) where the script uses "
-        "N(1, 0.1) and N(-1, 0.1); success by the epsilon criterion, not |error| < 1e-5",
+        "batches weights, 2 gate); no re-initialisation of a stalled model; the iNALU "
+        "paper's default initialisation (N(0.88, 0.2), N(0.5, 0.2)) where its experiment-1 "
+        "script uses N(1, 0.1) and N(-1, 0.1); success by the epsilon criterion, not "
+        "|error| < 1e-5",
     ),
     "npu": Protocol(
         "Heim, Pevny & Smidl 2020, simple arithmetic: a op b of two inputs, U[0.1,2] -> "

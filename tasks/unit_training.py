@@ -15,6 +15,7 @@ class UnitTraining:
     discretization_strength: float | None = None  # iNALU's push of W_hat, M_hat, gate past 20
     recipe: str = "standard"  # static task recipe (tasks.arithmetic_training.RECIPES)
     first_layer: str | None = None  # unit below it in a static two-layer model (None: itself)
+    options: dict = dataclasses.field(default_factory=dict)  # constructor options
 
 
 UNIT_TRAINING = {
@@ -24,8 +25,13 @@ UNIT_TRAINING = {
     "nmu": UnitTraining(sparsity_strength=10.0, recipe="averaged", first_layer="nau"),
     # Schloer et al. 2020: 0.05 * mean(max(20 - |v|, 0)) on W_hat, M_hat and the gate, so
     # that tanh, sigmoid and the gate saturate; without it the gate stays inside (0, 1) and
-    # both paths leak into every output
-    "inalu": UnitTraining(discretization_strength=0.05),
+    # both paths leak into every output. W_hat starts around 0, not at the paper's
+    # N(0.88, 0.2): from that start the multiplicative path of a 100-input layer multiplies
+    # all its inputs (W_m about 0.44 each) and the first outputs are ~1e7 times the targets
+    # (tests/test_protocols.py); iNALU's own two-input protocol keeps the paper's start.
+    "inalu": UnitTraining(discretization_strength=0.05, options={
+        "w_hat_initializer": {"class_name": "RandomNormal",
+                              "config": {"mean": 0.0, "stddev": 0.2}}}),
 }
 
 
