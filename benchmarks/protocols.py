@@ -69,9 +69,8 @@ def markdown(rows):
 
 
 # the README's rows: (unit, protocol)
-HEADLINE = [("realnpu", "npu"), ("realnpu", "npu_zero"), ("npu", "npu_zero"),
-            ("nau-realnpu", "madsen"), ("inalu", "inalu"), ("nac", "inalu"),
-            ("inalu", "madsen")]
+HEADLINE = [("realnpu", "npu"), ("realnpu", "npu_zero"), ("nau-realnpu", "madsen"),
+            ("inalu", "inalu"), ("inalu-inalu", "madsen")]
 
 
 def headline(rows):
