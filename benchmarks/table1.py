@@ -144,7 +144,8 @@ def markdown(scores):
 
 
 def headline(scores):
-    """One table for the README: extrapolation, ours (paper), and the success rate."""
+    """One table for the README: per cell the extrapolation error, median of the seeds, the
+    paper's in brackets, and the share of seeds that succeed."""
     columns = [(form, model) for form, (_, models) in FORMS.items() for model in models]
     lines = ["| extrapolation | " + " | ".join(
         f"{'static' if form == 'static' else 'recurrent'} {LABELS[model]}"
@@ -158,8 +159,7 @@ def headline(scores):
                          f"({figure(PAPER['extrapolation'][op][column])}) "
                          f"{100 * entry['success']['success_rate']:.0f}%")
         lines.append(f"| {SYMBOLS[op]} | " + " | ".join(cells) + " |")
-    return "\n".join(lines) + ("\n\nNormalised RMSE, median of the seeds (paper, recalled), "
-                               "then the share of seeds that succeed.")
+    return "\n".join(lines)
 
 
 def main():
