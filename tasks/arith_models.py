@@ -131,13 +131,13 @@ def check_model(name, form, flag="--units"):
 
 
 class ArithmeticModel:
-    """The layers of one model name for every seed; `__call__` maps inputs to (copies, n, 1).
+    """The layers of one model name for every seed, each unit built with `options(unit_class)`;
+    `__call__` maps inputs to (copies, n, 1).
 
     Static inputs are (copies, n, features); running inputs (copies, n, time, features).
     """
 
-    def __init__(self, name, form, copy_seeds, regularizers, identity_recurrence=True,
-                 depth=2):
+    def __init__(self, name, form, copy_seeds, options, identity_recurrence=True, depth=2):
         check_model(name, form)
         if depth not in (1, 2):
             raise UsageError(f"depth {depth}: 1 (the unit alone) or 2 (two layers)")
@@ -158,18 +158,18 @@ class ArithmeticModel:
             self.layers = [CopyReLURNNCell(STATE, copy_seeds=seeds), CopyDense(1, seeds)]
         elif depth == 1:
             unit = layer_pair(name)[1]
-            self.layers = [unit(1, copy_seeds=seeds, **regularizers(unit))]
+            self.layers = [unit(1, copy_seeds=seeds, **options(unit))]
         else:
             first, second = layer_pair(name)
-            options = regularizers(first), regularizers(second)
+            first_options, second_options = options(first), options(second)
             if self.recurrent:
                 cell = nalu.CELLS[first.unit_name](
-                    2, copy_seeds=seeds, identity_recurrence=identity_recurrence, **options[0]
+                    2, copy_seeds=seeds, identity_recurrence=identity_recurrence, **first_options
                 )
-                self.layers = [cell, second(1, copy_seeds=seeds, **options[1])]
+                self.layers = [cell, second(1, copy_seeds=seeds, **second_options)]
             else:
-                self.layers = [first(2, copy_seeds=seeds, **options[0]),
-                               second(1, copy_seeds=seeds, **options[1])]
+                self.layers = [first(2, copy_seeds=seeds, **first_options),
+                               second(1, copy_seeds=seeds, **second_options)]
 
     def states(self, batch_shape):
         cell = self.layers[0]
