@@ -55,6 +55,23 @@ def sweep(protocol, units, ops, args):
         INITS)[0]} for row in rows]
 
 
+def inalu_starts():
+    """Where iNALU starts on the 100-input task: from its paper's initialisation, from the
+    recipe's (`tasks/unit_training.py`), and a NAC's, as median MSE on the training range."""
+    import dataclasses
+
+    from tasks.arithmetic_training import random_start_mse
+    from tasks.sweep import SweepConfig
+
+    config = SweepConfig()
+    paper = dataclasses.replace(config.settings("inalu"), unit_options={
+        "inalu": {"w_hat_initializer": "default"}})
+    return {name: random_start_mse(config.data("add"), settings, unit, INITS)[0]
+            for name, unit, settings in (("paper", "inalu", paper),
+                                         ("recipe", "inalu", config.settings("inalu")),
+                                         ("nac", "nac", config.settings("nac")))}
+
+
 def markdown(rows):
     lines = ["| part | protocol | unit | op | success | 95% interval | median extrapolation "
              "MSE | MSE at start | seeds |", "|---|---|---|---|---:|---|---:|---:|---:|"]
@@ -115,6 +132,13 @@ def run():
             for protocol, units, ops in PARTS[part]
             for row in sweep(protocol, units, ops, args)]
     text = markdown(rows)
+    starts = inalu_starts() if "inalu" in args.only else None
+    if starts:
+        text += ("\n\niNALU on the 100-input task (`add`), median training-range MSE at start "
+                 f"over {INITS} initialisations: {starts['paper']:.3g} from its paper's start "
+                 f"(W_hat ~ N(0.88, 0.2)), {starts['recipe']:.3g} from the recipe's (W_hat ~ "
+                 "N(0, 0.2)); a NAC starts at "
+                 f"{starts['nac']:.3g}.")
     print(text)
     if args.no_publish:
         return 0
@@ -130,7 +154,8 @@ def run():
             "below that of the exact solution with every weight moved by 1e-5. MSE at start: "
             f"the median training-range MSE of {INITS} freshly initialised models. The runs may "
             "have been made before this report; the commit is the report's.\n\n" + described)
-    publish("protocols", "Units on their own papers' protocols, and division", {"rows": rows},
+    publish("protocols", "Units on their own papers' protocols, and division",
+            {"rows": rows, "inalu_starts": starts},
             text + "\n\n" + note, meta, headline=headline(rows))
     return 0
 
