@@ -196,12 +196,14 @@ def train_block(config, unit, op, seeds):
 
 
 def sweep_folder(config, name, saved):
-    """A new sweep folder, or with --resume the existing one (whose grid must match)."""
+    """A new sweep folder, or with --resume the existing one, whose grid, backend and
+    resolved training settings (a recipe may have changed since) must match."""
     folder = Path(config.out) / name
     if config.resume and folder.exists():
         previous = read_json(folder / "config.json", f"--resume {folder}")
-        if {key: previous.get(key) for key in config.grid()} != json.loads(
-                json.dumps(config.grid())) or previous.get("backend") != saved["backend"]:
+        same = json.loads(json.dumps({**config.grid(), "backend": saved["backend"],
+                                      "settings": saved["settings"]}))
+        if {key: previous.get(key) for key in same} != same:
             raise UsageError(f"--resume {folder}: that sweep has other settings; resume it "
                              "with the flags it was started with")
         return folder

@@ -98,6 +98,24 @@ def test_a_resumed_sweep_runs_only_the_missing_jobs(tmp_path, capsys):
     assert code == 2 and len(lines) == 1 and "--resume" in lines[0]
 
 
+def test_a_sweep_is_not_resumed_under_a_changed_recipe(tmp_path, capsys, monkeypatch):
+    """The same flags, but the unit's recipe changed since: --resume refuses in one line
+    rather than mix results of two recipes."""
+    import dataclasses
+
+    import tasks.sweep
+    from sweep import main
+
+    common = ["--units", "nau", "--op", "add", "--seeds", "1", "--steps", "100",
+              "--out", str(tmp_path), "--name", "s", "--quiet"]
+    main(common)
+    recipe = tasks.sweep.default_settings
+    monkeypatch.setattr(tasks.sweep, "default_settings", lambda *arguments: dataclasses.replace(
+        recipe(*arguments), beta_1=0.99))
+    code, lines = refused_in_process(main, [*common, "--resume"], capsys)
+    assert code == 2 and len(lines) == 1 and "other settings" in lines[0]
+
+
 def test_an_unreachable_ray_address_is_one_line_before_anything_is_written(tmp_path, capsys):
     pytest.importorskip("ray")
     from sweep import main
