@@ -34,21 +34,18 @@ INITS = 20  # random initialisations behind the "MSE at start" column
 
 def sweep(protocol, units, ops, args):
     """One protocol's sweep: its rows (run now, or read back with --report-only)."""
+    from tasks.arithmetic_training import random_start_mse
     from tasks.sweep import SweepConfig, run_sweep
 
-    name = f"{protocol}-{'_'.join(units)}-{'_'.join(ops)}"
-    folder = Path(args.out) / name
-    if args.report_only:
-        if not (folder / "results.json").exists():
-            return []
-        rows = json.loads((folder / "results.json").read_text())["rows"]
-    else:
-        config = SweepConfig(protocol=protocol, units=units, ops=ops, seeds=args.seeds,
-                             quiet=True, out=args.out, name=name, resume=True)
-        rows = run_sweep(config)[1]
-    from tasks.arithmetic_training import random_start_mse
-
-    config = SweepConfig(protocol=protocol, units=units, ops=ops)
+    config = SweepConfig(protocol=protocol, units=units, ops=ops, seeds=args.seeds,
+                         quiet=True, out=args.out,
+                         name=f"{protocol}-{'_'.join(units)}-{'_'.join(ops)}", resume=True)
+    folder = Path(args.out) / config.name
+    if not args.report_only:
+        run_sweep(config)
+    if not (folder / "results.json").exists():
+        return []
+    rows = json.loads((folder / "results.json").read_text())["rows"]
     lookup = {config.label(unit): unit for unit in units}
     return [{**row, "protocol": protocol, "start_mse": random_start_mse(
         config.data(row["op"]), config.settings(lookup[row["unit"]]), lookup[row["unit"]],

@@ -80,10 +80,10 @@ def score(form, model, args):
 
     config = sweep_config(form, model, args)
     folder = Path(args.out) / config.name
-    if not (args.report_only and (folder / "results.json").exists()):
-        if args.report_only:
-            return None
+    if not args.report_only:
         run_sweep(config)
+    if not (folder / "results.json").exists():
+        return None
     per_seed = json.loads((folder / "results.json").read_text())["per_seed"]
     scores = {}
     for op in OPS:

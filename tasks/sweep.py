@@ -125,11 +125,10 @@ class SweepConfig:
     def data(self, op):
         """The inputs of `op`: the protocol's, with the ranges and ratios given as flags."""
         task, protocol = get_task(self.task), get_protocol(self.protocol)
-        fields = {name: tuple(value) if isinstance(value, list | tuple) else value
+        fields = {name: value if getattr(self, name) is None else getattr(self, name)
                   for name, value in protocol.data_fields().items()}
-        fields.update({name: tuple(getattr(self, name)) if name.endswith("polation")
-                       else getattr(self, name)
-                       for name in fields if getattr(self, name) is not None})
+        fields["interpolation"] = tuple(fields["interpolation"])
+        fields["extrapolation"] = tuple(fields["extrapolation"])
         return ArithmeticData(op=op, form=task.form,
                               input_size=protocol.input_size or task.input_size, **fields)
 
