@@ -6,7 +6,9 @@ extrapolation split.
 Each (core, head, split, seed) is one `train.py --task words_to_number` run with the task's
 defaults, in its own folder under --out (skipped when it has its results). Rows on the paper's
 split (0-1000): LSTM with a linear, NAC and NALU head, GRU with a NALU head, and LSTM + NALU
-whose per-token outputs a recurrent NAC accumulates (`--accumulate`); then the row with the
+whose per-token outputs a recurrent NAC accumulates (`--accumulate`), and that model with
+the head reading each token's embedding beside the LSTM's output (`--skip`, with
+SKIP_SETTINGS); then the row with the
 lowest median test MAE on the extrapolation split (train below 10,000, test 10,000-999,999).
 Writes `docs/results/words_table.json`, its section of docs/results.md (and the README's
 block, where it has one) and `docs/words_predictions.png` (the prediction after each token
@@ -24,7 +26,10 @@ from benchmarks.publish import ROOT, provenance, publish, train_once
 from tasks.words import SPLITS
 
 ROWS = [("lstm", "linear", False), ("lstm", "nac", False), ("lstm", "nalu", False),
-        ("gru", "nalu", False), ("lstm", "nalu", True)]
+        ("gru", "nalu", False), ("lstm", "nalu", True), ("lstm", "nalu", "skip")]
+# a row's third entry: False (the head's value), True (accumulated by a NAC) or "skip"
+# (accumulated, the head reading each token's embedding too, with SKIP_SETTINGS)
+SKIP_SETTINGS = ["--steps", "16000", "--lr", "5e-3"]
 # Trask et al. 2018, section 4.3, MAE train / validation / test (recalled, approximate)
 PAPER = {("lstm", "linear", False): (0.003, 29.9, 29.4),
          ("lstm", "nalu", False): (0.17, 0.42, 0.41)}
@@ -33,20 +38,28 @@ SHOWN = (64, 725, 308, 999, 517, 42, 880, 613)  # the first five not trained on
 
 
 def folder_of(out, core, head, accumulate, split, seed):
-    return Path(out) / f"{split}-{core}-{head}{'-acc' if accumulate else ''}-seed{seed}"
+    suffix = {False: "", True: "-acc", "skip": "-acc-skip"}[accumulate]
+    return Path(out) / f"{split}-{core}-{head}{suffix}-seed{seed}"
+
+
+def flags_of(accumulate):
+    if accumulate == "skip":
+        return ["--accumulate", "--skip", *SKIP_SETTINGS]
+    return ["--accumulate"] if accumulate else []
 
 
 def run(out, row, split, seed):
     core, head, accumulate = row
     flags = ["--task", "words_to_number", "--core", core, "--head", head, "--split", split,
-             "--seed", str(seed), *(["--accumulate"] if accumulate else [])]
+             "--seed", str(seed), *flags_of(accumulate)]
     return train_once(folder_of(out, *row, split, seed), *flags)
 
 
 def name_of(row):
     core, head, accumulate = row
-    return f"{core.upper()} + {head.upper() if head != 'linear' else 'linear'}" + (
-        " (accumulated by a NAC)" if accumulate else "")
+    return f"{core.upper()} + {head.upper() if head != 'linear' else 'linear'}" + {
+        False: "", True: " (accumulated by a NAC)",
+        "skip": " (accumulated, the head reading the token too)"}[accumulate]
 
 
 def summary(results, split):
@@ -158,9 +171,10 @@ def main():
     trained = words.split(seeds[0], largest, train_size, validation_size, below)[0]
     picture(folder_of(args.out, *best, "paper", seeds[0]), PICTURE, trained)
     note = ("Each run: `python train.py --task words_to_number --core CORE --head HEAD "
-            "[--accumulate] --split SPLIT --seed SEED`, the task's defaults otherwise "
-            "(`tasks/words.py`). MAE of the final value, median over the seeds in bold, range "
-            "in brackets; \"per token\": the MAE of the prediction after every token; "
+            f"[--accumulate] [--skip {' '.join(SKIP_SETTINGS)}] --split SPLIT --seed SEED`, the "
+            "task's defaults otherwise (`tasks/words.py`). MAE of the final value, median over "
+            "the seeds in bold, range in brackets; \"per token\": the MAE of the prediction "
+            "after every token; "
             "\"exact\": the share of test numbers whose final value rounds to the number. "
             "Paper: Trask et al. 2018, section 4.3, recalled (approximate). The picture: the "
             f"{name_of(best)} model of seed {seeds[0]}, numbers it did not train on."

@@ -37,9 +37,25 @@ class WordsConfig(RunConfig):
     split: str | None = setting(None, "paper (0-1000) or extrapolation (train < 10,000, "
                                 "test 10,000-999,999)")
     embedding: int | None = setting(None, "embedding size of each token", "int", 1)
-    accumulate: bool = setting(False, "sum the head's output over the tokens with a "
-                               "recurrent NAC started as an exact accumulator: the head "
-                               "gives each token's change of the value", "switch")
+    accumulate: bool = setting(False, "sum the head's output over the tokens (a running sum, "
+                               "no weights): the head gives each token's change of the "
+                               "value", "switch")
+    skip: bool = setting(False, "the head reads each token's embedding beside the core's "
+                         "output (a skip connection past the core)", "switch")
+
+
+@keras.saving.register_keras_serializable(package="tasks")
+class RunningSum(keras.layers.Layer):
+    """(batch, time, n) -> the sum over the steps so far, after every step (no weights).
+
+    Padding comes after a sequence's tokens, so it never enters a real step's sum."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.supports_masking = True
+
+    def call(self, values):
+        return keras.ops.cumsum(values, axis=1)
 
 
 def masked_mae(predictions, values, mask):
@@ -78,9 +94,11 @@ class WordsTask:
                                           mask_zero=True, name="embed")(tokens)
         states = cores.build_core(config.core, config.hidden, sequences=True,
                                   identity_recurrence=not config.random_recurrence)(embedded)
+        if config.skip:
+            states = keras.layers.Concatenate(name="skip")([embedded, states])
         values = cores.build_head(config.head, 1)(states)
         if config.accumulate:
-            values = cores.build_core("nac", 1, "accumulate", sequences=True)(values)
+            values = RunningSum(name="accumulate")(values)
         model = keras.Model(tokens, values, name=f"words_{config.core}_{config.head}")
         schedule = keras.optimizers.schedules.CosineDecay(config.lr, config.steps)
         model.compile(keras.optimizers.Adam(schedule, clipnorm=1.0), "mse")

@@ -78,6 +78,32 @@ def test_a_short_run_learns_and_answers_word_by_word(tmp_path, capsys):
         assert code == 2 and len(lines) == 1 and message in lines[0]
 
 
+def test_accumulated_skip_model_sums_its_head_and_saves(tmp_path):
+    """--accumulate --skip: the output after each token is the running sum of the head's
+    outputs, the head reads embedding and LSTM output, padding after a number changes none
+    of its values, and the saved model gives the same values."""
+    import keras
+
+    from tasks.words import WordsConfig, WordsTask
+
+    config = WordsConfig(task="words_to_number", core="lstm", head="nalu", hidden=8,
+                         embedding=4, steps=10, lr=1e-2, accumulate=True, skip=True)
+    keras.utils.set_random_seed(0)
+    model = WordsTask().make_model(config)
+    assert model.get_layer("head").input.shape[-1] == 4 + 8
+    ids, _, mask = words.encode([725, 3, 402])
+    values = model.predict(ids, verbose=0)[..., 0]
+    head = keras.Model(model.input, model.get_layer("head").output)
+    steps = head.predict(ids, verbose=0)[..., 0]
+    real = mask.astype(bool)
+    assert np.allclose(values[real], np.cumsum(steps, axis=1)[real], rtol=1e-5, atol=1e-5)
+    alone = model.predict(words.encode([3])[0], verbose=0)[0, :, 0]
+    assert np.allclose(values[1, :1], alone, rtol=1e-5, atol=1e-5)
+    model.save(tmp_path / "m.keras")
+    loaded = keras.saving.load_model(tmp_path / "m.keras")
+    assert np.allclose(loaded.predict(ids, verbose=0)[..., 0], values, rtol=1e-6, atol=1e-6)
+
+
 def test_bad_split_is_one_line(tmp_path):
     done = train("--task", "words_to_number", "--split", "novel", "--out", str(tmp_path),
                  check=False)
