@@ -41,7 +41,8 @@ class WordsConfig(RunConfig):
                                "no weights): the head gives each token's change of the "
                                "value", "switch")
     skip: bool = setting(False, "the head reads each token's embedding beside the core's "
-                         "output (a skip connection past the core)", "switch")
+                         "output for the tokens before it (a skip connection past the "
+                         "core)", "switch")
 
 
 @keras.saving.register_keras_serializable(package="tasks")
@@ -56,6 +57,18 @@ class RunningSum(keras.layers.Layer):
 
     def call(self, values):
         return keras.ops.cumsum(values, axis=1)
+
+
+@keras.saving.register_keras_serializable(package="tasks")
+class Previous(keras.layers.Layer):
+    """(batch, time, n) -> the value one step earlier at every step (zeros at the first)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.supports_masking = True
+
+    def call(self, values):
+        return keras.ops.pad(values[:, :-1], [[0, 0], [1, 0], [0, 0]])
 
 
 def masked_mae(predictions, values, mask):
@@ -95,7 +108,8 @@ class WordsTask:
         states = cores.build_core(config.core, config.hidden, sequences=True,
                                   identity_recurrence=not config.random_recurrence)(embedded)
         if config.skip:
-            states = keras.layers.Concatenate(name="skip")([embedded, states])
+            before = Previous(name="before")(states)
+            states = keras.layers.Concatenate(name="skip")([embedded, before])
         values = cores.build_head(config.head, 1)(states)
         if config.accumulate:
             values = RunningSum(name="accumulate")(values)

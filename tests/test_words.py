@@ -80,8 +80,9 @@ def test_a_short_run_learns_and_answers_word_by_word(tmp_path, capsys):
 
 def test_accumulated_skip_model_sums_its_head_and_saves(tmp_path):
     """--accumulate --skip: the output after each token is the running sum of the head's
-    outputs, the head reads embedding and LSTM output, padding after a number changes none
-    of its values, and the saved model gives the same values."""
+    outputs, the head reads the token's embedding and the LSTM's output one token earlier
+    (zeros at the first), padding after a number changes none of its values, and the saved
+    model gives the same values."""
     import keras
 
     from tasks.words import WordsConfig, WordsTask
@@ -92,6 +93,9 @@ def test_accumulated_skip_model_sums_its_head_and_saves(tmp_path):
     model = WordsTask().make_model(config)
     assert model.get_layer("head").input.shape[-1] == 4 + 8
     ids, _, mask = words.encode([725, 3, 402])
+    core, before = (keras.Model(model.input, model.get_layer(name).output).predict(ids, verbose=0)
+                    for name in ("core", "before"))
+    assert np.all(before[:, 0] == 0) and np.allclose(before[:, 1:], core[:, :-1])
     values = model.predict(ids, verbose=0)[..., 0]
     head = keras.Model(model.input, model.get_layer("head").output)
     steps = head.predict(ids, verbose=0)[..., 0]
