@@ -6,9 +6,9 @@ extrapolation split.
 Each (core, head, split, seed) is one `train.py --task words_to_number` run with the task's
 defaults, in its own folder under --out (skipped when it has its results). Rows on the paper's
 split (0-1000): LSTM with a linear, NAC and NALU head, GRU with a NALU head, and LSTM + NALU
-whose per-token outputs a recurrent NAC accumulates (`--accumulate`), and that model with
-the head reading each token's embedding beside the LSTM's output (`--skip`, with
-SKIP_SETTINGS); then the row with the
+whose per-token outputs a running sum accumulates (`--accumulate`), and that model with
+the head reading each token's embedding beside the LSTM's output for the tokens before it
+(`--skip`, with SKIP_SETTINGS); then the row with the
 lowest median test MAE on the extrapolation split (train below 10,000, test 10,000-999,999).
 Writes `docs/results/words_table.json`, its section of docs/results.md (and the README's
 block, where it has one) and `docs/words_predictions.png` (the prediction after each token
@@ -58,8 +58,8 @@ def run(out, row, split, seed):
 def name_of(row):
     core, head, accumulate = row
     return f"{core.upper()} + {head.upper() if head != 'linear' else 'linear'}" + {
-        False: "", True: " (accumulated by a NAC)",
-        "skip": " (accumulated, the head reading the token too)"}[accumulate]
+        False: "", True: " (accumulated)",
+        "skip": " (accumulated, --skip)"}[accumulate]
 
 
 def summary(results, split):
