@@ -31,7 +31,8 @@ def words_table(runs):
     for run in runs:
         metrics = run.results["metrics"]
         lines.append(f"| {run.folder.name} | {run.config.split} | {run.config.core} | "
-                     f"{run.config.head}{' (accumulated)' if run.config.accumulate else ''} | "
+                     f"{run.config.head}{' (accumulated)' if run.config.accumulate else ''}"
+                     f"{' --skip' if run.config.skip else ''} | "
                      + " | ".join(f"{metrics[key]['mae']:.4g}"
                                   for key in ("train", "validation", "test"))
                      + f" | {metrics['test']['exact']:.3f} |")
