@@ -220,6 +220,10 @@ class MnistTask:
         }
 
     def check(self, config):
+        backend = keras.backend.backend()
+        if backend != "tensorflow":  # tf.data batches and a tf.function evaluator
+            raise UsageError(f"KERAS_BACKEND={backend}: the MNIST tasks run on the tensorflow "
+                             "backend only; unset KERAS_BACKEND or set it to tensorflow")
         cores.build_core(config.core, 1)  # raises a UsageError for an unknown core
         cores.build_head(config.head, 1)
         if config.head == "identity" and self.hidden_size(config) != self.outputs:
