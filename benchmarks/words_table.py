@@ -27,7 +27,7 @@ from tasks.words import SPLITS
 
 ROWS = [("lstm", "linear", False), ("lstm", "nac", False), ("lstm", "nalu", False),
         ("gru", "nalu", False), ("lstm", "nalu", True), ("lstm", "nalu", "skip")]
-# a row's third entry: False (the head's value), True (accumulated by a NAC) or "skip"
+# a row's third entry: False (the head's value), True (accumulated: --accumulate) or "skip"
 # (accumulated, the head reading each token's embedding too, with SKIP_SETTINGS)
 SKIP_SETTINGS = ["--steps", "24000", "--lr", "5e-3"]
 # Trask et al. 2018, section 4.3, MAE train / validation / test (recalled, approximate)
