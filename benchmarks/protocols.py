@@ -12,7 +12,6 @@ Every part is sweeps of named protocols (`tasks/protocols.py`), each in its own 
 Writes `docs/results/protocols.json` and its section of docs/results.md.
 """
 
-import argparse
 import json
 import os
 import sys
@@ -109,19 +108,14 @@ def main():
 
 
 def run():
-    from cli import import_tensorflow_quietly, integers, select_backend
+    from benchmarks.publish import provenance, publish, sweep_benchmark_parser
+    from cli import integers
 
-    select_backend(["--backend", "auto"])
-    import_tensorflow_quietly()
-    from benchmarks.publish import provenance, publish
+    parser = sweep_benchmark_parser(__doc__, "runs/protocols")
     from tasks.protocols import PROTOCOLS
 
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seeds", default="20", help="seeds per (unit, op)")
     parser.add_argument("--only", nargs="*", choices=list(PARTS), default=list(PARTS))
-    parser.add_argument("--out", default="runs/protocols")
-    parser.add_argument("--report-only", action="store_true")
-    parser.add_argument("--no-publish", action="store_true")
     args = parser.parse_args()
     args.seeds = integers("seeds", args.seeds)[0]
     meta = provenance()

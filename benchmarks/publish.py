@@ -129,6 +129,23 @@ def publish(name, title, payload, markdown, meta, headline=None):
     return path
 
 
+def sweep_benchmark_parser(doc, out):
+    """The parser of a benchmark that runs arithmetic sweeps, after choosing Keras' backend
+    (`--backend auto`) and quieting TensorFlow: its flags --out (default `out`),
+    --report-only and --no-publish; the benchmark adds its own."""
+    import argparse
+
+    from cli import import_tensorflow_quietly, select_backend
+
+    select_backend(["--backend", "auto"])
+    import_tensorflow_quietly()
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
+    parser.add_argument("--out", default=out)
+    parser.add_argument("--report-only", action="store_true")
+    parser.add_argument("--no-publish", action="store_true")
+    return parser
+
+
 def train_once(folder, *flags):
     """`python train.py FLAGS` into `folder`, as a user runs it, unless the folder holds its
     results already; a folder without results (a stopped run) is trained again from the

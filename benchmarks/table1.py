@@ -16,7 +16,6 @@ extrapolation MSE is below that of the exact solution with every weight moved by
 (`tasks.arithmetic_training`), with its 95% Wilson interval.
 """
 
-import argparse
 import json
 import os
 import statistics
@@ -169,22 +168,16 @@ def main():
 
 
 def run():
-    from cli import import_tensorflow_quietly, integers, select_backend
+    from benchmarks.publish import provenance, publish, sweep_benchmark_parser
+    from cli import integers
 
-    select_backend(["--backend", "auto"])
-    import_tensorflow_quietly()
-    from benchmarks.publish import provenance, publish
-
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = sweep_benchmark_parser(__doc__, "runs/table1")
     parser.add_argument("--seeds", type=int, default=10, help="seeds per (model, op)")
     parser.add_argument("--forms", default="static,running")
     parser.add_argument("--inits", type=int, default=100,
                         help="random initialisations behind the baseline MSE")
     parser.add_argument("--steps", type=int, default=None,
                         help="training steps of every run (default: each recipe's)")
-    parser.add_argument("--out", default="runs/table1")
-    parser.add_argument("--report-only", action="store_true")
-    parser.add_argument("--no-publish", action="store_true")
     args = parser.parse_args()
     forms = args.forms.split(",")
     for form in forms:
