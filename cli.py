@@ -62,10 +62,13 @@ def import_tensorflow_quietly():
     """Import TensorFlow with its C++ start-up lines (absl, oneDNN, CUDA probes) silenced.
 
     Those lines ignore TF_CPP_MIN_LOG_LEVEL; they go to file descriptor 2, which is pointed
-    at /dev/null for the import only. Set TF_CPP_MIN_LOG_LEVEL=0 to see them.
+    at /dev/null for the import only. Set TF_CPP_MIN_LOG_LEVEL=0 to see them. Keras comes
+    first: TensorFlow imported before Keras' torch backend crashes the process (segfault,
+    TensorFlow 2.21 with torch 2.14).
     """
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     if os.environ["TF_CPP_MIN_LOG_LEVEL"] == "0":
+        import keras  # noqa: F401
         import tensorflow  # noqa: F401
 
         return
@@ -73,6 +76,7 @@ def import_tensorflow_quietly():
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, 2)
     try:
+        import keras  # noqa: F401
         import tensorflow  # noqa: F401
     finally:
         os.dup2(saved, 2)
