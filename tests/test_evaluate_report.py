@@ -8,7 +8,8 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from tests.conftest import TINY, run_script, train
+from evaluate import main as evaluate
+from tests.conftest import TINY, refused_in_process, run_script
 
 
 @pytest.fixture()
@@ -49,11 +50,15 @@ def test_chunked_evaluation_equals_whole_sequence_evaluation(finished_run):
 
 
 def test_report_from_two_runs(tmp_path, finished_run, small_digits):
-    """Two runs: table.md has a row per run, both PNGs decode."""
-    train(*TINY, "--core", "lstm", "--steps", "5", "--digits", small_digits,
-          "--out", str(tmp_path / "runs"), "--name", "lstm")
-    run_script("report.py", str(finished_run), str(tmp_path / "runs" / "lstm"),
-               "--out", str(tmp_path / "reports"))
+    """Two runs: table.md has a row per run, both PNGs decode (train.py's and report.py's
+    main in this process)."""
+    from report import main as report
+    from train import main as train_main
+
+    train_main([*TINY, "--core", "lstm", "--steps", "5", "--digits", small_digits,
+                "--out", str(tmp_path / "runs"), "--name", "lstm"])
+    report([str(finished_run), str(tmp_path / "runs" / "lstm"),
+            "--out", str(tmp_path / "reports")])
     folder = tmp_path / "reports" / "report"
     rows = [line for line in (folder / "table.md").read_text().splitlines()
             if line.startswith("| ") and not line.startswith("| run | task")]
@@ -70,46 +75,53 @@ def _assert_refused(result, text):
     assert len(lines) == 1 and text in lines[0] and "Traceback" not in result.stderr
 
 
+def _assert_refused_here(script_main, arguments, capsys, text):
+    """The command's main in this process: exit 2 and one line holding `text`."""
+    code, lines = refused_in_process(script_main, arguments, capsys)
+    assert code == 2 and len(lines) == 1 and text in lines[0], lines
+
+
 def test_evaluate_refuses_a_missing_folder(tmp_path):
     """A run folder that does not exist: one line, exit 2."""
     _assert_refused(run_script("evaluate.py", str(tmp_path / "nope"), check=False),
                     "no such run folder")
 
 
-def test_evaluate_refuses_a_folder_without_model(tmp_path, run_copy):
+def test_evaluate_refuses_a_folder_without_model(tmp_path, run_copy, capsys):
     """A run folder holding no model: one line, exit 2, results untouched."""
     (run_copy / "model.keras").unlink()
     before = (run_copy / "results.json").read_text()
-    _assert_refused(run_script("evaluate.py", str(run_copy), check=False), "holds no model")
+    _assert_refused_here(evaluate, [str(run_copy)], capsys, "holds no model")
     assert (run_copy / "results.json").read_text() == before
 
 
-def test_evaluate_refuses_a_truncated_model(run_copy):
+def test_evaluate_refuses_a_truncated_model(run_copy, capsys):
     """A truncated model.keras: one line, exit 2, results untouched."""
     model = run_copy / "model.keras"
     model.write_bytes(model.read_bytes()[:500])
     before = (run_copy / "results.json").read_text()
-    _assert_refused(run_script("evaluate.py", str(run_copy), check=False), "corrupt")
+    _assert_refused_here(evaluate, [str(run_copy)], capsys, "corrupt")
     assert (run_copy / "results.json").read_text() == before
 
 
 @pytest.mark.parametrize("lengths", ["0", "-5", "10,abc", "2.5"])
-def test_evaluate_refuses_bad_lengths(run_copy, lengths):
+def test_evaluate_refuses_bad_lengths(run_copy, lengths, capsys):
     """Lengths of 0, negative or not integers: one line naming --lengths, exit 2."""
-    _assert_refused(run_script("evaluate.py", str(run_copy), "--lengths", lengths,
-                               check=False), f"--lengths {lengths}")
+    _assert_refused_here(evaluate, [str(run_copy), "--lengths", lengths], capsys,
+                         f"--lengths {lengths}")
 
 
-def test_evaluate_refuses_a_run_of_another_task(run_copy):
+def test_evaluate_refuses_a_run_of_another_task(run_copy, capsys):
     """--task mnist_count on a mnist_sum run: one line, exit 2."""
-    _assert_refused(run_script("evaluate.py", str(run_copy), "--task", "mnist_count",
-                               check=False), "is of task mnist_sum")
+    _assert_refused_here(evaluate, [str(run_copy), "--task", "mnist_count"], capsys,
+                         "is of task mnist_sum")
 
 
-def test_report_refuses_no_runs(tmp_path):
+def test_report_refuses_no_runs(tmp_path, capsys):
     """report.py with no run folders: one line, exit 2, nothing written."""
-    _assert_refused(run_script("report.py", "--out", str(tmp_path / "reports"), check=False),
-                    "no run folders")
+    from report import main as report
+
+    _assert_refused_here(report, ["--out", str(tmp_path / "reports")], capsys, "no run folders")
     assert not (tmp_path / "reports").exists()
 
 

@@ -38,10 +38,12 @@ def test_reloaded_model_scores_exactly_as_before(finished_run):
 
 
 def test_a_second_run_never_overwrites_the_first(tmp_path, small_digits):
-    """The same --name twice gives two folders."""
+    """The same --name twice gives two folders (train.py's main in this process)."""
+    from train import main
+
     for _ in range(2):
-        train(*TINY, "--steps", "2", "--eval-lengths", "3", "--digits", small_digits,
-              "--out", str(tmp_path), "--name", "same")
+        main([*TINY, "--steps", "2", "--eval-lengths", "3", "--digits", small_digits,
+              "--out", str(tmp_path), "--name", "same"])
     assert sorted(path.name for path in tmp_path.iterdir()) == ["same", "same-2"]
 
 

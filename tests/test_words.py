@@ -50,9 +50,10 @@ def test_a_short_run_learns_and_answers_word_by_word(tmp_path, capsys):
     predicting the mean; evaluate.py --words prints one value per token; rescoring repeats
     the run's own figures; bad words are one line (evaluate.py's main in this process)."""
     from evaluate import main
+    from train import main as train_main
 
-    train("--task", "words_to_number", "--steps", "1500", "--out", str(tmp_path),
-          "--name", "w", "--quiet")
+    train_main(["--task", "words_to_number", "--steps", "1500", "--out", str(tmp_path),
+                "--name", "w", "--quiet"])
     results = json.loads((tmp_path / "w" / "results.json").read_text())
     assert set(results["metrics"]) == {"train", "validation", "test"}
     assert results["metrics"]["test"]["numbers"] == 632
