@@ -8,7 +8,7 @@ defaults, in its own folder under --out (skipped when it has its results). Rows 
 split (0-1000): LSTM with a linear, NAC and NALU head, GRU with a NALU head, and LSTM + NALU
 whose per-token outputs a running sum accumulates (`--accumulate`), and that model with
 the head reading each token's embedding beside the LSTM's output for the tokens before it
-(`--skip`, with SKIP_SETTINGS); then the row with the
+(`--skip`, trained longer: VARIANTS); then the row with the
 lowest median test MAE on the extrapolation split (train below 10,000, test 10,000-999,999).
 Writes `docs/results/words_table.json`, its section of docs/results.md (and the README's
 block, where it has one) and `docs/words_predictions.png` (the prediction after each token
@@ -27,9 +27,13 @@ from tasks.words import SPLITS
 
 ROWS = [("lstm", "linear", False), ("lstm", "nac", False), ("lstm", "nalu", False),
         ("gru", "nalu", False), ("lstm", "nalu", True), ("lstm", "nalu", "skip")]
-# a row's third entry: False (the head's value), True (accumulated: --accumulate) or "skip"
-# (accumulated, the head reading each token's embedding too, with SKIP_SETTINGS)
-SKIP_SETTINGS = ["--steps", "24000", "--lr", "5e-3"]
+# a row's third entry names its variant: folder suffix, extra train.py flags, name suffix
+VARIANTS = {
+    False: ("", [], ""),
+    True: ("-acc", ["--accumulate"], " (accumulated)"),
+    "skip": ("-acc-skip", ["--accumulate", "--skip", "--steps", "24000", "--lr", "5e-3"],
+             " (accumulated, --skip)"),
+}
 # Trask et al. 2018, section 4.3, MAE train / validation / test (recalled, approximate)
 PAPER = {("lstm", "linear", False): (0.003, 29.9, 29.4),
          ("lstm", "nalu", False): (0.17, 0.42, 0.41)}
@@ -37,29 +41,21 @@ PICTURE = ROOT / "docs" / "words_predictions.png"
 SHOWN = (64, 725, 308, 999, 517, 42, 880, 613)  # the first five not trained on
 
 
-def folder_of(out, core, head, accumulate, split, seed):
-    suffix = {False: "", True: "-acc", "skip": "-acc-skip"}[accumulate]
-    return Path(out) / f"{split}-{core}-{head}{suffix}-seed{seed}"
-
-
-def flags_of(accumulate):
-    if accumulate == "skip":
-        return ["--accumulate", "--skip", *SKIP_SETTINGS]
-    return ["--accumulate"] if accumulate else []
+def folder_of(out, core, head, variant, split, seed):
+    return Path(out) / f"{split}-{core}-{head}{VARIANTS[variant][0]}-seed{seed}"
 
 
 def run(out, row, split, seed):
-    core, head, accumulate = row
+    core, head, variant = row
     flags = ["--task", "words_to_number", "--core", core, "--head", head, "--split", split,
-             "--seed", str(seed), *flags_of(accumulate)]
+             "--seed", str(seed), *VARIANTS[variant][1]]
     return train_once(folder_of(out, *row, split, seed), *flags)
 
 
 def name_of(row):
-    core, head, accumulate = row
-    return f"{core.upper()} + {head.upper() if head != 'linear' else 'linear'}" + {
-        False: "", True: " (accumulated)",
-        "skip": " (accumulated, --skip)"}[accumulate]
+    core, head, variant = row
+    return (f"{core.upper()} + {head.upper() if head != 'linear' else 'linear'}"
+            + VARIANTS[variant][2])
 
 
 def summary(results, split):
@@ -171,7 +167,7 @@ def main():
     trained = words.split(seeds[0], largest, train_size, validation_size, below)[0]
     picture(folder_of(args.out, *best, "paper", seeds[0]), PICTURE, trained)
     note = ("Each run: `python train.py --task words_to_number --core CORE --head HEAD "
-            f"[--accumulate] [--skip {' '.join(SKIP_SETTINGS)}] --split SPLIT --seed SEED`, the "
+            f"[--accumulate] [{' '.join(VARIANTS['skip'][1][1:])}] --split SPLIT --seed SEED`, the "
             "task's defaults otherwise (`tasks/words.py`). MAE of the final value, median over "
             "the seeds in bold, range in brackets; \"per token\": the MAE of the prediction "
             "after every token; "
