@@ -47,7 +47,7 @@ def throughput(repeats=3):
     model = task.make_model(config)
     digits = task.load_digits(config)
     images = images_as_floats(digits.test_images)
-    encoder = build_encoder(task.encoding_size)  # reads each image once
+    encoder = build_encoder(task.encoding_size, norm=config.encoder_norm)  # each image once
     repeated = np.concatenate([images] * 2)
     encoder.predict(images[:2048], batch_size=2048, verbose=0)
     score_lengths(model, images, digits.test_labels, task, [1000], 100, 0, quiet=True)

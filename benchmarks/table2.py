@@ -2,18 +2,20 @@
 100 and 1000, every recurrent core, several seeds.
 
     python -m benchmarks.table2                      # the whole grid (hours on 2 cores)
-    python -m benchmarks.table2 --cores nac --seeds 0,1,2
+    python -m benchmarks.table2 --cores nac --seeds 0,1,2 --encoders layer
     python -m benchmarks.table2 --report-only        # tables and plot from the runs on disk
     python -m benchmarks.table2 --engine ray [--ray-address HOST:PORT]   # runs as Ray jobs
 
-Each (task, core, seed) is one `train.py` run with the task's defaults, in its own folder
-under --out (`<task>-<core>-seed<seed>`). A run whose results.json exists is not run again,
-so the grid can be stopped and restarted; a folder left without results (a run that was
-stopped) is trained again from the start. Writes `docs/results/table2.json`, the section
-"Table 2" of `docs/results.md` (median and range over seeds beside the paper's figures) and
-`docs/table2_error_vs_length.png`.
+Each (task, core, encoder, seed) is one `train.py` run with the task's defaults and
+`--encoder-norm ENCODER` (`layer`: the project's encoder, `none`: the paper's), in its own
+folder under --out (`<task>-<core>-<encoder>-seed<seed>`). A run whose results.json exists
+is not run again, so the grid can be stopped and restarted; a folder left without results (a
+run that was stopped) is trained again from the start. Writes `docs/results/table2.json`,
+the section "Table 2" of `docs/results.md` (median and range over seeds beside the paper's
+figures) and `docs/table2_error_vs_length.png`.
 """
 
+import itertools
 import json
 import statistics
 import sys
@@ -32,26 +34,23 @@ PAPER = {
     ("mnist_count", "nac"): (0.05, 0.42, 4.52),
     ("mnist_count", "lstm"): (0.79, 18.21, 198.91),
 }
+ENCODER_NAMES = {"none": "paper's", "layer": "layer norm"}
 PLOT = ROOT / "docs" / "table2_error_vs_length.png"
 
 
-def run_folder(out, task, core, seed):
-    return Path(out) / f"{task}-{core}-seed{seed}"
+def job_name(task, core, encoder, seed):
+    return f"{task}-{core}-{encoder}-seed{seed}"
 
 
-def train(out, task, core, seed, digits, extra):
-    """One run of the grid (trained unless it is done); returns its results."""
-    return train_once(run_folder(out, task, core, seed), "--task", task, "--core", core,
-                      "--seed", str(seed), "--digits", digits, *extra)
+def run_folder(out, task, core, encoder, seed):
+    return Path(out) / job_name(task, core, encoder, seed)
 
 
-def train_job(out, task, core, seed, digits, extra):
-    """One run of the grid as a job (`tasks.jobs`): its results."""
-    return train(out, task, core, seed, digits, extra)
-
-
-def job_name(task, core, seed):
-    return f"{task}-{core}-seed{seed}"
+def train_job(out, task, core, encoder, seed, digits, extra):
+    """One run of the grid as a job (`tasks.jobs`), trained unless it is done: its results."""
+    return train_once(run_folder(out, task, core, encoder, seed), "--task", task, "--core",
+                      core, "--encoder-norm", encoder, "--seed", str(seed), "--digits", digits,
+                      *extra)
 
 
 def lengths_of(results):
@@ -74,18 +73,20 @@ def figure(value):
 
 def markdown(rows):
     lengths = list(rows[0]["mae"])
-    lines = ["| task | core | seeds | " + " | ".join(f"MAE @{length}" for length in lengths)
+    lines = ["| task | core | encoder | seeds | "
+             + " | ".join(f"MAE @{length}" for length in lengths)
              + " | paper @10 / @100 / @1000 | train s (median) |",
-             "|---|---|---:|" + "---:|" * len(lengths) + "---|---:|"]
+             "|---|---|---|---:|" + "---:|" * len(lengths) + "---|---:|"]
     for row in rows:
         cells = [f"**{figure(row['mae'][length]['median'])}** "
                  f"({figure(row['mae'][length]['low'])}-{figure(row['mae'][length]['high'])})"
                  if len(row["seeds"]) > 1 else figure(row["mae"][length]["median"])
                  for length in lengths]
-        paper = PAPER.get((row["task"], row["core"]))
+        paper = PAPER.get((row["task"], row["core"])) if row["encoder"] == "none" else None
         paper_cell = " / ".join(figure(value) for value in paper) if paper else "-"
         lines.append(f"| {row['task']} | {CORE_NAMES.get(row['core'], row['core'])} | "
-                     f"{len(row['seeds'])} | " + " | ".join(cells)
+                     f"{ENCODER_NAMES[row['encoder']]} | {len(row['seeds'])} | "
+                     + " | ".join(cells)
                      + f" | {paper_cell} | {row['train_seconds']:.0f} |")
     return "\n".join(lines)
 
@@ -111,8 +112,10 @@ def plot(rows, path):
             median = [value["median"] for value in row["mae"].values()]
             low = [value["low"] for value in row["mae"].values()]
             high = [value["high"] for value in row["mae"].values()]
-            line, = axes.plot(lengths, median, marker="o",
-                              label=CORE_NAMES.get(row["core"], row["core"]))
+            line, = axes.plot(lengths, median, marker="o" if row["encoder"] == "none" else "s",
+                              linestyle="-" if row["encoder"] == "none" else "--",
+                              label=f"{CORE_NAMES.get(row['core'], row['core'])} "
+                                    f"({ENCODER_NAMES[row['encoder']]})")
             axes.fill_between(lengths, low, high, color=line.get_color(), alpha=0.15)
         axes.axvline(10, color="grey", linestyle="--", linewidth=1)
         axes.set(xscale="log", yscale="log", xlabel="sequence length (trained on 10)",
@@ -134,6 +137,8 @@ def main(argv=None):
     parser.add_argument("--tasks", default=",".join(TASKS))
     parser.add_argument("--cores", default=",".join(CORES))
     parser.add_argument("--seeds", default="0,1,2")
+    parser.add_argument("--encoders", default="none,layer",
+                        help="--encoder-norm of the runs: none (the paper's encoder), layer")
     parser.add_argument("--digits", default="mnist", help="digit source of every run")
     parser.add_argument("--out", default="runs/table2", help="folder of the runs")
     parser.add_argument("--engine", default="local", help="local or ray (see tasks/jobs.py)")
@@ -159,16 +164,25 @@ def main(argv=None):
         if unknown:
             raise UsageError(f"--cores {args.cores}: unknown core {unknown[0]}")
         seeds = integers("seeds", args.seeds, minimum=0)
+        from tasks.mnist import ENCODER_NORMS
+
+        encoders = [encoder for encoder in args.encoders.split(",") if encoder]
+        unknown = [encoder for encoder in encoders if encoder not in ENCODER_NORMS]
+        if unknown or not encoders:
+            raise UsageError(f"--encoders {args.encoders}: choose from "
+                             f"{', '.join(ENCODER_NORMS)}")
         cpus = integers("cpus-per-run", args.cpus_per_run)[0]
         from tasks.jobs import Job, run_jobs
 
         finished, failures = {}, {}
         if not args.report_only:
             out = str(Path(args.out).resolve())
-            jobs = [Job(job_name(task, core, seed), "benchmarks.table2:train_job",
-                        {"out": out, "task": task, "core": core, "seed": seed,
-                         "digits": args.digits, "extra": list(args.train_flags)}, cpus=cpus)
-                    for seed in seeds for task in tasks for core in cores]
+            jobs = [Job(job_name(task, core, encoder, seed), "benchmarks.table2:train_job",
+                        {"out": out, "task": task, "core": core, "encoder": encoder,
+                         "seed": seed, "digits": args.digits,
+                         "extra": list(args.train_flags)}, cpus=cpus)
+                    for seed in seeds for encoder in encoders for task in tasks
+                    for core in cores]
             finished, failures, _ = run_jobs(jobs, Path(args.out) / "jobs", args.engine,
                                              args.ray_address)
     except UsageError as error:
@@ -177,17 +191,16 @@ def main(argv=None):
         print(f"run {name} failed: {error}", file=sys.stderr)
     meta = provenance()
     rows = []
-    for task in tasks:
-        for core in cores:
-            if args.report_only:
-                done = [run_folder(args.out, task, core, seed) / "results.json" for seed in seeds]
-                results = [json.loads(path.read_text()) for path in done if path.exists()]
-            else:
-                results = [finished[job_name(task, core, seed)] for seed in seeds
-                           if job_name(task, core, seed) in finished]
-            if not results:
-                continue
-            rows.append({"task": task, "core": core,
+    for task, encoder, core in itertools.product(tasks, encoders, cores):
+        if args.report_only:
+            done = [run_folder(args.out, task, core, encoder, seed) / "results.json"
+                    for seed in seeds]
+            results = [json.loads(path.read_text()) for path in done if path.exists()]
+        else:
+            results = [finished[job_name(task, core, encoder, seed)] for seed in seeds
+                       if job_name(task, core, encoder, seed) in finished]
+        if results:
+            rows.append({"task": task, "core": core, "encoder": encoder,
                          "seeds": [result["seed"] for result in results],
                          "digits": sorted({result["digits"] for result in results}),
                          "steps": sorted({result["steps"] for result in results}),
@@ -205,8 +218,10 @@ def main(argv=None):
     plot(rows, PLOT)
     digits = sorted({source for row in rows for source in row["digits"]})
     extra = f" {' '.join(args.train_flags)}" if args.train_flags else ""
-    note = (f"Each run: `python train.py --task TASK --core CORE --seed SEED --digits "
-            f"{args.digits}{extra}`, the task's defaults otherwise"
+    note = (f"Each run: `python train.py --task TASK --core CORE --encoder-norm ENCODER --seed "
+            f"SEED --digits {args.digits}{extra}`, the task's defaults otherwise; encoder "
+            "\"paper's\": conv-pool-conv-pool-dense(500) as in the paper, \"layer norm\": the "
+            "same with layer normalisation after each hidden layer (the default)"
             f" (digits: {', '.join(digits)}). MAE: median over the seeds in bold, range in "
             "brackets; test sequences from test images only (1,000 per length). Paper: Trask "
             "et al. 2018, Table 2, recalled (approximate). Train s: training time inside each run "

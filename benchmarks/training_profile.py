@@ -86,7 +86,8 @@ def profile(task_name, steps):
 
     # the same model with Keras' TimeDistributed, which calls the encoder once per step
     images_in = keras.Input((None, 28, 28, 1))
-    per_step = keras.layers.TimeDistributed(mnist.build_encoder(task.encoding_size))(images_in)
+    per_step = keras.layers.TimeDistributed(
+        mnist.build_encoder(task.encoding_size, norm=config.encoder_norm))(images_in)
     state = cores.build_core(config.core, task.hidden_size(config))(per_step)
     per_step_model = keras.Model(images_in, cores.build_head(config.head, task.outputs)(state))
     per_step_model.compile(keras.optimizers.Adam(config.lr), "mse", jit_compile=False)

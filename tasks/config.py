@@ -120,6 +120,8 @@ class MnistConfig(RunConfig):
     test_shift: int | None = setting(None, "outside training, encode an image as the mean "
                                      "over the image moved by every offset of up to this "
                                      "many pixels, (2N+1)^2 copies (0: off)", "int", 0, 4)
+    encoder_norm: str | None = setting(None, "normalisation after each hidden layer of the "
+                                       "digit encoder: layer, or none (the paper's encoder)")
 
     def validate(self):
         super().validate()
@@ -127,6 +129,11 @@ class MnistConfig(RunConfig):
             value = getattr(self, name)
             if value is not None and value < 0:
                 raise UsageError(f"{flag_name(name)} {value}: must be a number in [0, 1)")
+        from tasks.mnist import ENCODER_NORMS
+
+        if self.encoder_norm is not None and self.encoder_norm not in ENCODER_NORMS:
+            raise UsageError(f"--encoder-norm {self.encoder_norm}: choose from "
+                             f"{', '.join(ENCODER_NORMS)}")
 
 
 @dataclasses.dataclass

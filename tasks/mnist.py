@@ -85,14 +85,27 @@ class ShiftMean(_TestShiftLayer):
         return ops.mean(ops.reshape(outputs, (copies, -1, *outputs.shape[1:])), axis=0)
 
 
-def build_encoder(encoding_size, dropout=0.0, test_shift=0):
+# --encoder-norm: what follows each hidden layer of the encoder (a list of new layers).
+# "layer" normalises each image's activations over all their units (channels and positions
+# alike: GroupNormalization with one group), so an image's value never depends on the rest
+# of its batch and training and inference compute the same function.
+ENCODER_NORMS = {
+    "layer": lambda: [keras.layers.GroupNormalization(groups=1)],
+    "none": lambda: [],
+}
+
+
+def build_encoder(encoding_size, dropout=0.0, test_shift=0, norm="none"):
     """The stable-nalu digit encoder: conv(20,5) pool conv(50,5) pool dense(500) dense(out).
 
-    With `dropout`, a Dropout layer (active only in training) follows the dense(500) layer.
-    With `test_shift` s, outside training the output for an image is the mean of the outputs
-    for the image moved by every offset of up to s pixels (test-time augmentation).
+    With `norm` "layer", layer normalisation follows each conv layer and the dense(500) layer
+    (after the ReLU); "none" is the paper's encoder. With `dropout`, a Dropout layer (active
+    only in training) follows the dense(500) layer. With `test_shift` s, outside training the
+    output for an image is the mean of the outputs for the image moved by every offset of up
+    to s pixels (test-time augmentation).
     """
-    hidden = [keras.layers.Dense(500, activation="relu")]
+    normalise = ENCODER_NORMS[norm]
+    hidden = [keras.layers.Dense(500, activation="relu"), *normalise()]
     if dropout:
         hidden.append(ResumableDropout(dropout))
     copies, mean = ([ShiftCopies(test_shift)], [ShiftMean(test_shift)]) if test_shift else ([], [])
@@ -101,8 +114,10 @@ def build_encoder(encoding_size, dropout=0.0, test_shift=0):
             keras.Input((28, 28, 1)),
             *copies,
             keras.layers.Conv2D(20, 5, activation="relu"),
+            *normalise(),
             keras.layers.MaxPooling2D(),
             keras.layers.Conv2D(50, 5, activation="relu"),
+            *normalise(),
             keras.layers.MaxPooling2D(),
             keras.layers.Flatten(),
             *hidden,
@@ -131,10 +146,11 @@ class SequenceEncoder(keras.layers.TimeDistributed):
         return ops.reshape(encoded, (shape[0], shape[1], *encoded.shape[1:]))
 
 
-def build_model(task, core, head, hidden, identity_recurrence=True, dropout=0.0, test_shift=0):
+def build_model(task, core, head, hidden, identity_recurrence=True, dropout=0.0, test_shift=0,
+                encoder_norm="none"):
     """images (batch, time, 28, 28, 1) -> encoder per step -> core -> head (batch, outputs)."""
     images = keras.Input((None, 28, 28, 1), name="images")
-    encoder = build_encoder(task.encoding_size, dropout, test_shift)
+    encoder = build_encoder(task.encoding_size, dropout, test_shift, encoder_norm)
     encoded = SequenceEncoder(encoder, name="encode")(images)
     state = cores.build_core(core, hidden, identity_recurrence=identity_recurrence)(encoded)
     outputs = cores.build_head(head, task.outputs)(state)
@@ -171,6 +187,7 @@ class MnistTask:
     weight_decay: float = 0.0  # --weight-decay: AdamW decay of the encoder's weights
     dropout: float = 0.0  # --dropout: on the encoder's dense(500) layer, in training only
     test_shift: int = 0  # --test-shift: outside training, average the encoder over moves
+    encoder_norm: str = "layer"  # --encoder-norm: layer normalisation in the encoder, or none
     core: str = "nac"
     head: str = "linear"
     unit_head: str | None = None  # default head when the core is a unit (else `head`)
@@ -192,6 +209,7 @@ class MnistTask:
             "weight_decay": self.weight_decay,
             "dropout": self.dropout,
             "test_shift": self.test_shift,
+            "encoder_norm": self.encoder_norm,
         }
 
     def defaults_for(self, config):
@@ -239,7 +257,8 @@ class MnistTask:
     def make_model(self, config):
         model = build_model(self, config.core, config.head, self.hidden_size(config),
                             identity_recurrence=not config.random_recurrence,
-                            dropout=config.dropout, test_shift=config.test_shift)
+                            dropout=config.dropout, test_shift=config.test_shift,
+                            encoder_norm=config.encoder_norm)
         # cosine decay to zero: the late small steps take the noise out of the digit values
         schedule = keras.optimizers.schedules.CosineDecay(config.lr, config.steps)
         if config.weight_decay:

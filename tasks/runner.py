@@ -6,9 +6,11 @@ from errors import UsageError
 from tasks.registry import get_task
 from tasks.runs import new_run_folder, read_json, write_json
 
-# Training options that older config.json files lack; their "off" value, not today's default,
-# is what those runs trained with (the batches of a resumed run depend on --shift).
-KNOBS_ADDED_LATER = ("shift", "weight_decay", "dropout", "test_shift")
+# Training options that older config.json files lack, with their "off" value: that, not
+# today's default, is what those runs trained with (a resumed run's batches depend on --shift,
+# its model's layers on --encoder-norm).
+KNOBS_ADDED_LATER = {"shift": 0, "weight_decay": 0, "dropout": 0, "test_shift": 0,
+                     "encoder_norm": "none"}
 
 
 def default_run_name(config):
@@ -25,8 +27,8 @@ def prepare(config):
         if not (folder / "config.json").exists():
             raise UsageError(f"--resume {config.resume}: not a run folder (no config.json)")
         saved = read_json(folder / "config.json", f"--resume {config.resume}")
-        for knob in KNOBS_ADDED_LATER:  # a run saved before the knob existed ran without it
-            saved.setdefault(knob, 0)
+        for knob, off in KNOBS_ADDED_LATER.items():  # a run saved before the knob ran without it
+            saved.setdefault(knob, off)
         config_class = get_task(saved.get("task", config.task)).config_class
         config = config_class.from_json({**saved, "resume": str(folder), "quiet": config.quiet})
     task = get_task(config.task)

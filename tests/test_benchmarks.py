@@ -34,27 +34,29 @@ def test_table2_runs_the_grid_once_and_summarises_over_seeds(tmp_path, small_dig
     from benchmarks.table2 import main
 
     out = tmp_path / "grid"
-    arguments = ["--tasks", "mnist_sum", "--cores", "nac", "--seeds", "0,1", "--digits",
+    arguments = ["--tasks", "mnist_sum", "--cores", "nac", "--encoders", "layer", "--seeds", "0,1",
+                 "--digits",
                  small_digits, "--out", str(out), "--no-publish", "--", "--steps", "3",
                  "--len", "3", "--batch-size", "2", "--eval-sequences", "4",
                  "--eval-lengths", "10,100"]
     main(arguments)
     first = capsys.readouterr().out
     assert first.count("training ") == 2
-    maes = [json.loads((out / f"mnist_sum-nac-seed{seed}" / "results.json").read_text())
+    maes = [json.loads((out / f"mnist_sum-nac-layer-seed{seed}" / "results.json").read_text())
             ["metrics"]["100"]["mae"] for seed in (0, 1)]
     assert f"{min(maes):.3g}-{max(maes):.3g}" in first
     assert f"**{sum(maes) / 2:.3g}**" in first
-    (out / "mnist_sum-nac-seed1" / "results.json").unlink()  # as if stopped mid-run
-    (out / "jobs" / "mnist_sum-nac-seed1.json").unlink()
+    (out / "mnist_sum-nac-layer-seed1" / "results.json").unlink()  # as if stopped mid-run
+    (out / "jobs" / "mnist_sum-nac-layer-seed1.json").unlink()
     main(arguments)
     second = capsys.readouterr().out
-    assert second.count("training ") == 1 and "mnist_sum-nac-seed1" in second
+    assert second.count("training ") == 1 and "mnist_sum-nac-layer-seed1" in second
 
 
 @pytest.mark.parametrize("arguments, message", [
     (["--cores", "nac,abacus"], "--cores nac,abacus: unknown core abacus"),
     (["--seeds", "0,x"], "--seeds 0,x"),
+    (["--encoders", "layer,batch"], "--encoders layer,batch"),
     (["--report-only", "--out", "/no/such/grid"], "--out /no/such/grid: no finished runs"),
 ])
 def test_table2_bad_input_is_one_line(arguments, message, capsys):

@@ -75,7 +75,8 @@ def test_families_have_their_own_fields_and_saved_configs_drop_unknown_ones():
     have (or from an older version) still opens."""
     mnist_only = {field.name for field in dataclasses.fields(MnistConfig)} - {
         field.name for field in dataclasses.fields(ArithmeticConfig)}
-    assert {"digits", "shift", "dropout", "test_shift", "weight_decay"} <= mnist_only
+    assert {"digits", "shift", "dropout", "test_shift", "weight_decay",
+            "encoder_norm"} <= mnist_only
     saved = {**MnistConfig(steps=5).to_json(), "retired_knob": 3}
     assert MnistConfig.from_json(saved).steps == 5
     assert ArithmeticConfig.from_json(saved).steps == 5

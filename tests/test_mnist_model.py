@@ -1,4 +1,5 @@
-"""The MNIST sequence model: test-time shifts of the encoder, and calls at any length."""
+"""The MNIST sequence model: the encoder's normalisation and test-time shifts, and calls at
+any length."""
 
 import numpy as np
 
@@ -10,6 +11,35 @@ def moved(images, rows, columns):
     out[:, max(0, rows):max(0, rows) + source.shape[1],
         max(0, columns):max(0, columns) + source.shape[2]] = source
     return out
+
+
+def test_layer_norm_normalises_each_image_on_its_own():
+    """--encoder-norm layer: a normalisation after each conv layer and the dense(500) layer
+    that scales each image's activations to mean 0 and variance 1 over all its units; an
+    image's encoding is the same alone as within any batch, in training and outside it."""
+    import keras
+
+    from tasks.mnist import build_encoder
+
+    encoder = build_encoder(1, norm="layer")
+    norms = [index for index, layer in enumerate(encoder.layers)
+             if isinstance(layer, keras.layers.GroupNormalization)]
+    assert [type(encoder.layers[index - 1]).__name__ for index in norms] == [
+        "Conv2D", "Conv2D", "Dense"]
+    assert not any(isinstance(layer, keras.layers.GroupNormalization)
+                   for layer in build_encoder(1).layers)
+    rng = np.random.default_rng(2)
+    images = rng.random((6, 28, 28, 1)).astype("float32")
+    conv = np.asarray(encoder.layers[0](images)).reshape(6, -1)
+    normalised = np.asarray(encoder.layers[1](encoder.layers[0](images))).reshape(6, -1)
+    epsilon = encoder.layers[1].epsilon
+    expected = ((conv - conv.mean(axis=1, keepdims=True))
+                / np.sqrt(conv.var(axis=1, keepdims=True) + epsilon))
+    np.testing.assert_allclose(normalised, expected, rtol=1e-3, atol=1e-3)
+    for training in (True, False):
+        alone = np.asarray(encoder(images[:1], training=training))
+        in_batch = np.asarray(encoder(images, training=training))[:1]
+        np.testing.assert_allclose(alone, in_batch, rtol=1e-5, atol=1e-6)
 
 
 def test_test_shift_averages_the_encoder_over_every_move_outside_training_only():

@@ -100,6 +100,8 @@ def test_resume_after_sigkill_matches_an_uninterrupted_run(tmp_path, small_digit
     (["--test-shift", "5"], "--test-shift 5"),
     (["--test-shift", "1.5"], "--test-shift 1.5"),
     (["--task", "arith_static", "--test-shift", "1"], "--test-shift 1"),
+    (["--encoder-norm", "batch"], "--encoder-norm batch"),
+    (["--task", "arith_static", "--encoder-norm", "layer"], "--encoder-norm layer"),
     (["--eval-lengths", "10,,100"], "--eval-lengths 10,,100"),
     (["--eval-lengths", "10,x"], "--eval-lengths 10,x"),
     (["--digits", "/no/such/file.npz"], "--digits /no/such/file.npz"),
@@ -189,16 +191,16 @@ def test_mnist_prod_reads_a_unit_core_state_directly_and_a_baseline_through_a_la
 
 def test_a_run_checkpointed_by_the_earlier_format_still_resumes(tmp_path, small_digits):
     """Earlier versions wrote one `checkpoint.keras` and `{"step": N}` and a config.json
-    without the later knobs (--shift, --weight-decay, --dropout, --test-shift); --resume takes
-    them as off
-    (not as today's defaults) and ends where an uninterrupted run ends."""
+    without the later knobs (--shift, --weight-decay, --dropout, --test-shift,
+    --encoder-norm); --resume takes them as off (not as today's defaults) and ends where an
+    uninterrupted run ends."""
     train(*TINY, "--steps", "30", "--checkpoint-every", "10", "--digits", small_digits,
           "--out", str(tmp_path), "--name", "run", "--shift", "0", "--weight-decay", "0",
-          "--dropout", "0", "--test-shift", "0")
+          "--dropout", "0", "--test-shift", "0", "--encoder-norm", "none")
     folder = tmp_path / "run"
     whole = json.loads((folder / "results.json").read_text())
     config = json.loads((folder / "config.json").read_text())
-    for knob in ("shift", "weight_decay", "dropout", "test_shift"):
+    for knob in ("shift", "weight_decay", "dropout", "test_shift", "encoder_norm"):
         del config[knob]
     (folder / "config.json").write_text(json.dumps(config))
     (folder / "checkpoint-20.keras").rename(folder / "checkpoint.keras")
@@ -222,7 +224,7 @@ def test_weight_decay_reaches_only_the_encoder_also_after_a_reload(tmp_path):
     from tasks.training import EncoderAdamW, decay_encoder_only
 
     task = get_task("mnist_sum")
-    config = MnistConfig(task="mnist_sum", weight_decay=0.05, steps=10)
+    config = MnistConfig(task="mnist_sum", weight_decay=0.05, steps=10, encoder_norm="none")
     model = task.make_model(config.resolved(task.defaults_for(config)))
     images = np.random.default_rng(0).random((2, 3, 28, 28, 1)).astype("float32")
 
@@ -248,7 +250,7 @@ def test_dropout_acts_in_training_only_and_survives_a_reload(tmp_path):
     from tasks.registry import get_task
 
     task = get_task("mnist_sum")
-    config = MnistConfig(task="mnist_sum", dropout=0.5, steps=10)
+    config = MnistConfig(task="mnist_sum", dropout=0.5, steps=10, encoder_norm="none")
     model = task.make_model(config.resolved(task.defaults_for(config)))
     encoder = model.get_layer("encode").layer
     [dropout] = [layer for layer in encoder.layers if isinstance(layer, keras.layers.Dropout)]
