@@ -6,13 +6,14 @@
     python -m benchmarks.table2 --report-only        # tables and plot from the runs on disk
     python -m benchmarks.table2 --engine ray [--ray-address HOST:PORT]   # runs as Ray jobs
 
-Each (task, core, encoder, seed) is one `train.py` run with the task's defaults and
-`--encoder-norm ENCODER` (`layer`: the project's encoder, `none`: the paper's), in its own
-folder under --out (`<task>-<core>-<encoder>-seed<seed>`). A run whose results.json exists
-is not run again, so the grid can be stopped and restarted; a folder left without results (a
-run that was stopped) is trained again from the start. Writes `docs/results/table2.json`,
-the section "Table 2" of `docs/results.md` (median and range over seeds beside the paper's
-figures) and `docs/table2_error_vs_length.png`.
+Each (task, core, encoder, seed) is one `train.py` run with the task's defaults and the
+encoder's flags (`layer`: the project's default encoder, layer-normalised and trained on moved
+images; `none`: the paper's, `--encoder-norm none --shift 0`), in its own folder under --out
+(`<task>-<core>-<encoder>-seed<seed>`). A run whose results.json exists is not run again, so
+the grid can be stopped and restarted; a folder left without results (a run that was stopped)
+is trained again from the start. Writes `docs/results/table2.json`, the section "Table 2" of
+`docs/results.md` (median and range over seeds beside the paper's figures) and
+`docs/table2_error_vs_length.png`.
 """
 
 import itertools
@@ -34,7 +35,9 @@ PAPER = {
     ("mnist_count", "nac"): (0.05, 0.42, 4.52),
     ("mnist_count", "lstm"): (0.79, 18.21, 198.91),
 }
-ENCODER_NAMES = {"none": "paper's", "layer": "layer norm"}
+# encoder: (name in the table, train.py flags)
+ENCODERS = {"none": ("paper's", ["--encoder-norm", "none", "--shift", "0"]),
+            "layer": ("layer norm + moves", ["--encoder-norm", "layer"])}
 PLOT = ROOT / "docs" / "table2_error_vs_length.png"
 
 
@@ -49,7 +52,7 @@ def run_folder(out, task, core, encoder, seed):
 def train_job(out, task, core, encoder, seed, digits, extra):
     """One run of the grid as a job (`tasks.jobs`), trained unless it is done: its results."""
     return train_once(run_folder(out, task, core, encoder, seed), "--task", task, "--core",
-                      core, "--encoder-norm", encoder, "--seed", str(seed), "--digits", digits,
+                      core, *ENCODERS[encoder][1], "--seed", str(seed), "--digits", digits,
                       *extra)
 
 
@@ -85,7 +88,7 @@ def markdown(rows):
         paper = PAPER.get((row["task"], row["core"])) if row["encoder"] == "none" else None
         paper_cell = " / ".join(figure(value) for value in paper) if paper else "-"
         lines.append(f"| {row['task']} | {CORE_NAMES.get(row['core'], row['core'])} | "
-                     f"{ENCODER_NAMES[row['encoder']]} | {len(row['seeds'])} | "
+                     f"{ENCODERS[row['encoder']][0]} | {len(row['seeds'])} | "
                      + " | ".join(cells)
                      + f" | {paper_cell} | {row['train_seconds']:.0f} |")
     return "\n".join(lines)
@@ -115,7 +118,7 @@ def plot(rows, path):
             line, = axes.plot(lengths, median, marker="o" if row["encoder"] == "none" else "s",
                               linestyle="-" if row["encoder"] == "none" else "--",
                               label=f"{CORE_NAMES.get(row['core'], row['core'])} "
-                                    f"({ENCODER_NAMES[row['encoder']]})")
+                                    f"({ENCODERS[row['encoder']][0]})")
             axes.fill_between(lengths, low, high, color=line.get_color(), alpha=0.15)
         axes.axvline(10, color="grey", linestyle="--", linewidth=1)
         axes.set(xscale="log", yscale="log", xlabel="sequence length (trained on 10)",
@@ -138,7 +141,7 @@ def main(argv=None):
     parser.add_argument("--cores", default=",".join(CORES))
     parser.add_argument("--seeds", default="0,1,2")
     parser.add_argument("--encoders", default="none,layer",
-                        help="--encoder-norm of the runs: none (the paper's encoder), layer")
+                        help="encoders of the runs: none (the paper's), layer (the default)")
     parser.add_argument("--digits", default="mnist", help="digit source of every run")
     parser.add_argument("--out", default="runs/table2", help="folder of the runs")
     parser.add_argument("--engine", default="local", help="local or ray (see tasks/jobs.py)")
@@ -164,13 +167,11 @@ def main(argv=None):
         if unknown:
             raise UsageError(f"--cores {args.cores}: unknown core {unknown[0]}")
         seeds = integers("seeds", args.seeds, minimum=0)
-        from tasks.mnist import ENCODER_NORMS
-
         encoders = [encoder for encoder in args.encoders.split(",") if encoder]
-        unknown = [encoder for encoder in encoders if encoder not in ENCODER_NORMS]
+        unknown = [encoder for encoder in encoders if encoder not in ENCODERS]
         if unknown or not encoders:
             raise UsageError(f"--encoders {args.encoders}: choose from "
-                             f"{', '.join(ENCODER_NORMS)}")
+                             f"{', '.join(ENCODERS)}")
         cpus = integers("cpus-per-run", args.cpus_per_run)[0]
         from tasks.jobs import Job, run_jobs
 
@@ -218,10 +219,11 @@ def main(argv=None):
     plot(rows, PLOT)
     digits = sorted({source for row in rows for source in row["digits"]})
     extra = f" {' '.join(args.train_flags)}" if args.train_flags else ""
-    note = (f"Each run: `python train.py --task TASK --core CORE --encoder-norm ENCODER --seed "
-            f"SEED --digits {args.digits}{extra}`, the task's defaults otherwise; encoder "
-            "\"paper's\": conv-pool-conv-pool-dense(500) as in the paper, \"layer norm\": the "
-            "same with layer normalisation after each hidden layer (the default)"
+    encoder_flags = "; ".join(f"{name}: `{' '.join(flags)}`" for name, flags in ENCODERS.values())
+    note = (f"Each run: `python train.py --task TASK --core CORE ENCODER --seed SEED --digits "
+            f"{args.digits}{extra}`, the task's defaults otherwise, with the encoder's flags "
+            f"({encoder_flags}; the default encoder has layer normalisation after each hidden "
+            "layer and trains on images moved by up to 2 pixels, the paper's has neither)"
             f" (digits: {', '.join(digits)}). MAE: median over the seeds in bold, range in "
             "brackets; test sequences from test images only (1,000 per length). Paper: Trask "
             "et al. 2018, Table 2, recalled (approximate). Train s: training time inside each run "
