@@ -129,11 +129,6 @@ class MnistConfig(RunConfig):
             value = getattr(self, name)
             if value is not None and value < 0:
                 raise UsageError(f"{flag_name(name)} {value}: must be a number in [0, 1)")
-        from tasks.mnist import ENCODER_NORMS
-
-        if self.encoder_norm is not None and self.encoder_norm not in ENCODER_NORMS:
-            raise UsageError(f"--encoder-norm {self.encoder_norm}: choose from "
-                             f"{', '.join(ENCODER_NORMS)}")
 
 
 @dataclasses.dataclass
