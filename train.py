@@ -28,8 +28,8 @@ def parse(argv=None):
     known, _ = first.parse_known_args(argv)
     task_name = known.task
     if known.resume and Path(known.resume, "config.json").exists():
-        task_name = read_json(Path(known.resume, "config.json"), f"--resume {known.resume}")\
-            .get("task", task_name)
+        saved = read_json(Path(known.resume, "config.json"), f"--resume {known.resume}")
+        task_name = saved.get("task", task_name) if isinstance(saved, dict) else task_name
     config_class = get_task(task_name).config_class if task_name in TASKS else RunConfig
     parser = ArgumentParser(description=__doc__.strip().splitlines()[0])
     add_flags(parser, config_class, described={

@@ -8,6 +8,7 @@ None takes the task's default when the config is resolved (`RunConfig.resolved`)
 """
 
 import dataclasses
+import math
 import numbers
 
 from errors import UsageError
@@ -81,6 +82,11 @@ class RunConfig:
         return cls(**{key: value for key, value in saved.items() if key in names})
 
 
+def numbers_of(item):
+    """A value's numbers: the pair of a range, or the number itself."""
+    return tuple(item) if isinstance(item, tuple | list) else (item,)
+
+
 def check_value(field, value):
     """`value` of `field` checked against the field's kind and bounds."""
     meta = field.metadata
@@ -92,6 +98,8 @@ def check_value(field, value):
             raise UsageError(f"{flag} {value}: must be an integer")
         if kind == "float" and (isinstance(item, bool) or not isinstance(item, numbers.Real)):
             raise UsageError(f"{flag} {value}: must be a number")
+        if kind in ("float", "range") and not all(math.isfinite(x) for x in numbers_of(item)):
+            raise UsageError(f"{flag} {value}: must be a finite number")
         if kind == "lengths" and item <= 0:
             raise UsageError(f"{flag} {value}: lengths must be positive integers")
         if kind == "float" and low is not None and not item > low:

@@ -26,7 +26,12 @@ def prepare(config):
         folder = Path(config.resume)
         if not (folder / "config.json").exists():
             raise UsageError(f"--resume {config.resume}: not a run folder (no config.json)")
+        if (folder / "results.json").exists():
+            raise UsageError(f"--resume {config.resume}: this run has finished (results.json "
+                             "is there); nothing to resume")
         saved = read_json(folder / "config.json", f"--resume {config.resume}")
+        if not isinstance(saved, dict):
+            raise UsageError(f"--resume {config.resume}: config.json is not a JSON object")
         for knob, off in KNOBS_ADDED_LATER.items():  # a run saved before the knob ran without it
             saved.setdefault(knob, off)
         config_class = get_task(saved.get("task", config.task)).config_class

@@ -80,7 +80,8 @@ class SweepConfig:
             raise UsageError(f"--task {self.task}: sweeps run the arithmetic tasks only")
         for field in dataclasses.fields(self):
             if getattr(self, field.name) is not None and field.metadata["kind"] in ("int",
-                                                                                    "float"):
+                                                                                    "float",
+                                                                                    "range"):
                 check_value(field, getattr(self, field.name))
         get_protocol(self.protocol)
         if self.protocol != "madsen" and task.form != "static":

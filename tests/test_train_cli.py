@@ -262,3 +262,36 @@ def test_dropout_acts_in_training_only_and_survives_a_reload(tmp_path):
     model.save(tmp_path / "model.keras")
     reloaded = keras.saving.load_model(tmp_path / "model.keras")
     np.testing.assert_array_equal(np.asarray(reloaded(images, training=False)), inference)
+
+
+def test_resume_of_a_finished_run_refuses_and_changes_nothing(finished_run, capsys):
+    """--resume on a run with results.json: exit 2, one line, every file byte-identical."""
+    from train import main
+
+    before = {path.name: path.read_bytes() for path in finished_run.iterdir() if path.is_file()}
+    code, lines = refused_in_process(main, ["--resume", str(finished_run)], capsys)
+    assert code == 2 and len(lines) == 1 and "has finished" in lines[0]
+    after = {path.name: path.read_bytes() for path in finished_run.iterdir() if path.is_file()}
+    assert after == before
+
+
+@pytest.mark.parametrize("flag, value", [("--lr", "inf"), ("--lr", "nan"),
+                                         ("--weight-decay", "nan"), ("--dropout", "inf")])
+def test_a_number_flag_refuses_nan_and_infinity(tmp_path, capsys, flag, value):
+    """nan and inf are refused in one line naming the flag and the value, nothing written."""
+    from train import main
+
+    code, lines = refused_in_process(main, [*TINY, flag, value, "--out", str(tmp_path / "o")],
+                                     capsys)
+    assert code == 2 and len(lines) == 1 and f"{flag} {value}" in lines[0]
+    assert not (tmp_path / "o").exists()
+
+
+def test_resume_of_a_folder_whose_config_is_not_an_object_refuses(tmp_path, capsys):
+    """A config.json that is valid JSON of the wrong shape (a list): one line, exit 2."""
+    from train import main
+
+    (tmp_path / "config.json").write_text("[1, 2]\n")
+    code, lines = refused_in_process(main, ["--resume", str(tmp_path)], capsys)
+    assert code == 2 and len(lines) == 1 and "not a JSON object" in lines[0]
+    assert (tmp_path / "config.json").read_text() == "[1, 2]\n"
