@@ -1,5 +1,6 @@
 """A sweep submitted to a two-node Ray cluster on this machine (started and stopped here)."""
 
+import contextlib
 import json
 import os
 import secrets
@@ -21,16 +22,33 @@ def free_port():
         return probe.getsockname()[1]
 
 
-@pytest.fixture
-def two_nodes(monkeypatch):
+def own_processes(token):
+    """The processes whose environment carries this cluster's token: the ones it started."""
+    import psutil
+
+    found = []
+    for process in psutil.process_iter():
+        try:
+            if process.environ().get("RAY_AUTH_TOKEN") == token:
+                found.append(process)
+        except (psutil.Error, OSError):
+            continue
+    return found
+
+
+@contextlib.contextmanager
+def ray_cluster():
+    """A head and a second node on this machine, in their own temp dir and port; on exit only
+    the processes they started are stopped (never `ray stop`, which stops every Ray process
+    on the machine)."""
     pytest.importorskip("ray")
+    import psutil
+
     ray = shutil.which("ray") or str(Path(sys.executable).parent / "ray")
-    port = free_port()
+    port, token = free_port(), secrets.token_hex(32)
     # the nodes and every driver share one token (Ray's token authentication)
-    monkeypatch.setenv("RAY_AUTH_MODE", "token")
-    monkeypatch.setenv("RAY_AUTH_TOKEN", secrets.token_hex(32))
-    monkeypatch.setenv("RAY_USAGE_STATS_ENABLED", "0")
-    environment = dict(os.environ)
+    environment = {**os.environ, "RAY_AUTH_MODE": "token", "RAY_AUTH_TOKEN": token,
+                   "RAY_USAGE_STATS_ENABLED": "0"}
     # a short folder: Ray's sockets live there, and a socket path may not exceed 107 bytes
     temporary = tempfile.mkdtemp(prefix="ray", dir="/tmp")
     head = ["--head", f"--port={port}", "--num-cpus=1", "--include-dashboard=false",
@@ -41,11 +59,42 @@ def two_nodes(monkeypatch):
         subprocess.run([ray, "start", f"--address=127.0.0.1:{port}", "--num-cpus=1",
                         '--resources={"second_node": 1}'], check=True, capture_output=True,
                        env=environment, timeout=180)
-        yield f"127.0.0.1:{port}"
+        yield f"127.0.0.1:{port}", environment
     finally:
-        subprocess.run([ray, "stop", "--force"], capture_output=True, env=environment,
-                       timeout=180)
+        processes = own_processes(token)
+        for process in processes:
+            with contextlib.suppress(psutil.Error):
+                process.terminate()
+        _, alive = psutil.wait_procs(processes, timeout=20)
+        for process in alive:
+            with contextlib.suppress(psutil.Error):
+                process.kill()
         shutil.rmtree(temporary, ignore_errors=True)
+
+
+@pytest.fixture
+def two_nodes(monkeypatch):
+    with ray_cluster() as (address, environment):
+        for name in ("RAY_AUTH_MODE", "RAY_AUTH_TOKEN", "RAY_USAGE_STATS_ENABLED"):
+            monkeypatch.setenv(name, environment[name])
+        yield address
+
+
+def test_the_cluster_stops_only_its_own_processes():
+    """A process named like Ray's (`raylet`, which `ray stop` would kill) started outside the
+    cluster is still running after the cluster stops; the cluster's own processes are gone."""
+    import psutil
+
+    bystander = subprocess.Popen(["bash", "-c", "exec -a raylet sleep 600"])
+    try:
+        with ray_cluster() as (_, environment):
+            assert len(own_processes(environment["RAY_AUTH_TOKEN"])) >= 2
+        assert bystander.poll() is None
+        assert psutil.Process(bystander.pid).name() in ("raylet", "sleep")
+        assert own_processes(environment["RAY_AUTH_TOKEN"]) == []
+    finally:
+        bystander.kill()
+        bystander.wait()
 
 
 NODES = """
