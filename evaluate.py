@@ -2,6 +2,9 @@
 
     python evaluate.py runs/<run> --lengths 10,100,1000,10000
     python evaluate.py runs/<words run> --words "seven hundred and twenty five"
+
+A length the run already has a score for keeps it; `--replace` scores it again and writes
+the new figures over the saved ones (as does rescoring a words run).
 """
 
 import os
@@ -25,6 +28,8 @@ def main(argv=None):
     parser.add_argument("--chunk", default="1000", help="time steps per chunk")
     parser.add_argument("--words", help="words_to_number runs: the prediction after each "
                         "token of these words")
+    parser.add_argument("--replace", action="store_true", help="score lengths (or splits) "
+                        "that results.json already holds again and write over them")
     parser.add_argument("--quiet", action="store_true")
     args = parser.parse_args(argv)
     try:
@@ -40,7 +45,7 @@ def main(argv=None):
                 f"--task {args.task}: the run {args.run} is of task {run.config.task}"
             )
         if hasattr(run.task, "predict_words"):
-            return words_run(run, args.words)
+            return words_run(run, args.words, args.replace)
         if args.words is not None:
             raise UsageError(f"--words {args.words!r}: the run {args.run} is of task "
                              f"{run.config.task}, not words_to_number")
@@ -50,23 +55,28 @@ def main(argv=None):
         sequences = (check_positive_int("sequences", args.sequences) if args.sequences
                      else run.config.eval_sequences or 1000)
         model = run.load_model()
-        metrics = evaluate_run(run, model, lengths, sequences, chunk, args.quiet)
+        saved = run.results.get("metrics", {})
+        new = [length for length in lengths if args.replace or str(length) not in saved]
+        metrics = evaluate_run(run, model, new, sequences, chunk, args.quiet) if new else {}
     except UsageError as error:
         fail(error)
+    kept = {str(length): saved[str(length)] for length in lengths if str(length) not in metrics}
+    if kept:
+        print(f"lengths {','.join(kept)}: kept as saved (--replace to score them again)")
     results = dict(run.results)
     results["metrics"] = {**results.get("metrics", {}), **metrics}
     results["metrics"] = dict(sorted(results["metrics"].items(), key=lambda item: int(item[0])))
     write_json(run.folder / "results.json", results)
     from tasks.runner import metrics_table
 
-    print(metrics_table({"metrics": metrics}))
+    print(metrics_table({"metrics": {**kept, **metrics}}))
     print(f"results: {run.folder / 'results.json'}")
     return 0
 
 
-def words_run(run, text):
+def words_run(run, text, replace):
     """A words_to_number run: the prediction after each token of `text`, or (without text)
-    every split scored again into results.json."""
+    every split scored again, written to results.json when it has none or with `replace`."""
     from tasks.runner import metrics_table
     from tasks.runs import write_json
     from tasks.words import SPLITS
@@ -80,8 +90,11 @@ def words_run(run, text):
     model = run.load_model()
     splits = run.task.load_inputs(run.config)
     metrics = {name: run.task.score(model, numbers) for name, numbers in splits.items()}
-    write_json(run.folder / "results.json", {**run.results, "metrics": metrics})
     print(metrics_table({"metrics": metrics}))
+    if run.results.get("metrics") and not replace:
+        print(f"results: {run.folder / 'results.json'} kept as saved (--replace to write these)")
+        return 0
+    write_json(run.folder / "results.json", {**run.results, "metrics": metrics})
     print(f"results: {run.folder / 'results.json'}")
     return 0
 

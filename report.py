@@ -81,7 +81,10 @@ def error_plot(runs, path):
     axes.grid(True, which="both", alpha=0.3)
     axes.legend(fontsize=8)
     figure.tight_layout()
-    figure.savefig(path, dpi=120)
+    from tasks.runs import atomic_path
+
+    with atomic_path(path) as partial:
+        figure.savefig(partial, dpi=120)
     plt.close(figure)
 
 
@@ -116,7 +119,10 @@ def sequence_picture(runs, path, length=10):
     draw = ImageDraw.Draw(canvas)
     for row, line in enumerate(lines):
         draw.text((gap, strip.height + gap + 14 * row), line, fill="black")
-    canvas.save(path)
+    from tasks.runs import atomic_path
+
+    with atomic_path(path) as partial:
+        canvas.save(partial)
 
 
 def format_vector(values):
@@ -136,7 +142,7 @@ def main(argv=None):
     parser.add_argument("--no-pictures", action="store_true", help="table and plot only")
     args = parser.parse_args(argv)
     try:
-        from tasks.runs import new_run_folder
+        from tasks.runs import new_run_folder, write_text
         from tasks.saved_runs import open_run
 
         if not args.runs:
@@ -152,7 +158,7 @@ def main(argv=None):
         folder = new_run_folder(args.out, args.name)
     except UsageError as error:
         fail(error)
-    (folder / "table.md").write_text(table(runs))
+    write_text(folder / "table.md", table(runs))
     plotted = [run for run in runs if any(key.isdigit() for key in run.results["metrics"])]
     if plotted:
         error_plot(plotted, folder / "error_vs_length.png")

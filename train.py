@@ -30,7 +30,8 @@ def parse(argv=None):
     if known.resume and Path(known.resume, "config.json").exists():
         saved = read_json(Path(known.resume, "config.json"), f"--resume {known.resume}")
         task_name = saved.get("task", task_name) if isinstance(saved, dict) else task_name
-    config_class = get_task(task_name).config_class if task_name in TASKS else RunConfig
+    known_task = isinstance(task_name, str) and task_name in TASKS
+    config_class = get_task(task_name).config_class if known_task else RunConfig
     parser = ArgumentParser(description=__doc__.strip().splitlines()[0])
     add_flags(parser, config_class, described={
         "task": f"one of {', '.join(sorted(TASKS))}",

@@ -15,6 +15,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from tasks.runs import write_json, write_text
+
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "docs" / "results.md"
 README = ROOT / "README.md"
@@ -104,9 +106,7 @@ def replace_block(path, name, block, header=""):
     section = f"{begin}\n{block.strip()}\n{end}"
     text = pattern.sub(lambda _: section, text) if pattern.search(text) \
         else text.rstrip() + "\n\n" + section + "\n"
-    temporary = path.with_suffix(path.suffix + ".tmp")
-    temporary.write_text(text)
-    os.replace(temporary, path)
+    write_text(path, text)
 
 
 def publish(name, title, payload, markdown, meta, headline=None):
@@ -115,9 +115,7 @@ def publish(name, title, payload, markdown, meta, headline=None):
     folder = RESULTS.parent / "results"
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{name}.json"
-    temporary = path.with_suffix(".json.tmp")
-    temporary.write_text(json.dumps({**meta, **payload}, indent=2) + "\n")
-    os.replace(temporary, path)
+    write_json(path, {**meta, **payload})
     replace_block(RESULTS, name, f"## {title}\n\n{provenance_lines(meta)}\n\n"
                   f"{markdown.strip()}\n\nData: [`docs/results/{name}.json`](results/{name}.json)",
                   RESULTS_HEADER)

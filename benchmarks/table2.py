@@ -23,6 +23,7 @@ import sys
 from pathlib import Path
 
 from benchmarks.publish import ROOT, provenance, publish, train_once
+from tasks.runs import atomic_path
 
 TASKS = ("mnist_count", "mnist_sum")
 CORES = ("lstm", "gru", "rnn", "rnn_relu", "nac", "nalu")
@@ -126,7 +127,8 @@ def plot(rows, path):
         axes.grid(True, which="both", alpha=0.3)
         axes.legend(fontsize=8)
     figure_.tight_layout()
-    figure_.savefig(path, dpi=110)
+    with atomic_path(path) as partial:
+        figure_.savefig(partial, dpi=110)
     plt.close(figure_)
 
 

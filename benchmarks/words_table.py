@@ -23,6 +23,7 @@ import sys
 from pathlib import Path
 
 from benchmarks.publish import ROOT, provenance, publish, train_once
+from tasks.runs import atomic_path
 from tasks.words import SPLITS
 
 ROWS = [("lstm", "linear", False), ("lstm", "nac", False), ("lstm", "nalu", False),
@@ -120,7 +121,8 @@ def picture(folder, path, trained):
         axes.grid(alpha=0.3)
     panels[0].legend(fontsize=8)
     figure_.tight_layout()
-    figure_.savefig(path, dpi=100)
+    with atomic_path(path) as partial:
+        figure_.savefig(partial, dpi=100)
     plt.close(figure_)
 
 

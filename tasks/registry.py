@@ -14,6 +14,6 @@ def register_task(task):
 
 
 def get_task(name):
-    if name not in TASKS:
+    if not isinstance(name, str) or name not in TASKS:
         raise UsageError(f"--task {name}: unknown task; choose from {', '.join(sorted(TASKS))}")
     return TASKS[name]

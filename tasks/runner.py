@@ -4,7 +4,7 @@ from pathlib import Path
 
 from errors import UsageError
 from tasks.registry import get_task
-from tasks.runs import new_run_folder, read_json, write_json
+from tasks.runs import atomic_path, new_run_folder, read_json_object, write_json
 
 # Training options that older config.json files lack, with their "off" value: that, not
 # today's default, is what those runs trained with (a resumed run's batches depend on --shift,
@@ -29,9 +29,7 @@ def prepare(config):
         if (folder / "results.json").exists():
             raise UsageError(f"--resume {config.resume}: this run has finished (results.json "
                              "is there); nothing to resume")
-        saved = read_json(folder / "config.json", f"--resume {config.resume}")
-        if not isinstance(saved, dict):
-            raise UsageError(f"--resume {config.resume}: config.json is not a JSON object")
+        saved = read_json_object(folder / "config.json", f"--resume {config.resume}")
         for knob, off in KNOBS_ADDED_LATER.items():  # a run saved before the knob ran without it
             saved.setdefault(knob, off)
         config_class = get_task(saved.get("task", config.task)).config_class
@@ -56,7 +54,8 @@ def run(config):
         write_json(folder / "config.json", config.to_json())
     model, results = task.run(config, folder, inputs)
     if model is not None:
-        model.save(folder / "model.keras")
+        with atomic_path(folder / "model.keras") as partial:
+            model.save(partial)
     write_json(folder / "results.json", results)
     return folder, results
 

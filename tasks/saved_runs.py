@@ -6,7 +6,7 @@ from pathlib import Path
 
 from errors import UsageError
 from tasks.registry import get_task
-from tasks.runs import read_json
+from tasks.runs import read_json_object
 
 
 @dataclasses.dataclass
@@ -47,9 +47,21 @@ def open_run(folder, flag="run"):
         raise UsageError(f"{flag} {folder}: no such run folder")
     if not (folder / "config.json").exists():
         raise UsageError(f"{flag} {folder}: not a run folder (no config.json)")
-    saved = read_json(folder / "config.json", f"{flag} {folder}")
-    config = get_task(saved.get("task", "mnist_sum")).config_class.from_json(saved)
+    saved = read_json_object(folder / "config.json", f"{flag} {folder}")
+    task = saved.get("task", "mnist_sum")
+    try:
+        config_class = get_task(task).config_class
+    except UsageError:
+        raise UsageError(f"{flag} {folder}: config.json names an unknown task "
+                         f"({task!r})") from None
+    config = config_class.from_json(saved)
+    try:
+        config.validate()
+    except (UsageError, TypeError) as error:  # a value of the wrong type or out of range
+        raise UsageError(f"{flag} {folder}: config.json holds a bad value ({error})") from None
     results = {}
     if (folder / "results.json").exists():
-        results = read_json(folder / "results.json", f"{flag} {folder}")
+        results = read_json_object(folder / "results.json", f"{flag} {folder}")
+        if not isinstance(results.get("metrics", {}), dict):
+            raise UsageError(f"{flag} {folder}: results.json's 'metrics' is not an object")
     return SavedRun(folder, config, results)

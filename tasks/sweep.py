@@ -16,7 +16,7 @@ from tasks.jobs import Job, check_engine, run_jobs
 from tasks.progress import say
 from tasks.protocols import PROTOCOLS, get_protocol
 from tasks.registry import get_task
-from tasks.runs import new_run_folder, read_json, write_json
+from tasks.runs import new_run_folder, read_json_object, write_json, write_text
 
 
 def wilson_interval(successes, trials, z=1.959963984540054):
@@ -199,8 +199,11 @@ def sweep_folder(config, name, saved):
     """A new sweep folder, or with --resume the existing one, whose grid, backend and
     resolved training settings (a recipe may have changed since) must match."""
     folder = Path(config.out) / name
+    if config.resume and folder.exists() and not (folder / "config.json").exists():
+        write_json(folder / "config.json", saved)  # stopped before it wrote its config
+        return folder
     if config.resume and folder.exists():
-        previous = read_json(folder / "config.json", f"--resume {folder}")
+        previous = read_json_object(folder / "config.json", f"--resume {folder}")
         same = json.loads(json.dumps({**config.grid(), "backend": saved["backend"],
                                       "settings": saved["settings"]}))
         if {key: previous.get(key) for key in same} != same:
@@ -230,6 +233,10 @@ def run_sweep(config):
         "settings": {config.label(unit): dataclasses.asdict(config.settings(unit))
                      for unit in config.units}})
     jobs = config.jobs()
+    if config.resume and (folder / "results.json").exists() and all(
+            (folder / "jobs" / f"{job.name}.json").exists() for job in jobs):
+        raise UsageError(f"--resume {folder}: this sweep has finished (results.json and "
+                         "every job's result are there); nothing to resume")
     results, failures, total = run_jobs(jobs, folder / "jobs", config.engine,
                                         config.ray_address, quiet=config.quiet)
     rows, per_seed = [], {}
@@ -245,7 +252,7 @@ def run_sweep(config):
                                          "total_seconds": total, "engine": config.engine,
                                          "failed_jobs": failures,
                                          "backend": keras.backend.backend()})
-    (folder / "table.md").write_text(markdown_table(rows) + "\n")
+    write_text(folder / "table.md", markdown_table(rows) + "\n")
     say(markdown_table(rows), False)
     say(f"total: {total:.0f} s; results: {folder / 'results.json'}, table: {folder / 'table.md'}",
         False)

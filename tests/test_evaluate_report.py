@@ -29,6 +29,20 @@ def test_evaluate_adds_new_lengths_and_keeps_old_ones(run_copy):
     assert after["metrics"]["3"]["mae"] == before["metrics"]["3"]["mae"]
 
 
+def test_evaluate_replaces_saved_lengths_only_when_asked(run_copy):
+    """A length already scored keeps its saved figures (other --sequences would change
+    them) unless --replace is given."""
+    saved = (run_copy / "results.json").read_bytes()
+    output = run_script("evaluate.py", str(run_copy), "--lengths", "3", "--sequences", "8",
+                        "--quiet")
+    assert (run_copy / "results.json").read_bytes() == saved
+    assert "kept as saved" in output.stdout
+    run_script("evaluate.py", str(run_copy), "--lengths", "3", "--sequences", "8", "--quiet",
+               "--replace")
+    after = json.loads((run_copy / "results.json").read_text())
+    assert after["metrics"]["3"]["mae"] != json.loads(saved)["metrics"]["3"]["mae"]
+
+
 def test_chunked_evaluation_equals_whole_sequence_evaluation(finished_run):
     """Scoring in time chunks of 7 carries the state: same predictions as one pass."""
     from data.sequences import evaluation_positions

@@ -93,6 +93,10 @@ def test_a_resumed_sweep_runs_only_the_missing_jobs(tmp_path, capsys):
     for result in first + second:
         result.pop("train_seconds")
     assert first == second  # the seeds of the job run again give what they gave
+    saved = (folder / "results.json").read_bytes()
+    code, lines = refused_in_process(main, [*common, "--resume"], capsys)  # nothing left
+    assert code == 2 and len(lines) == 1 and "has finished" in lines[0]
+    assert (folder / "results.json").read_bytes() == saved
     changed = [c if c != "300" else "400" for c in common]
     code, lines = refused_in_process(main, [*changed, "--resume"], capsys)
     assert code == 2 and len(lines) == 1 and "--resume" in lines[0]

@@ -293,5 +293,5 @@ def test_resume_of_a_folder_whose_config_is_not_an_object_refuses(tmp_path, caps
 
     (tmp_path / "config.json").write_text("[1, 2]\n")
     code, lines = refused_in_process(main, ["--resume", str(tmp_path)], capsys)
-    assert code == 2 and len(lines) == 1 and "not a JSON object" in lines[0]
+    assert code == 2 and len(lines) == 1 and "holds a JSON list, not an object" in lines[0]
     assert (tmp_path / "config.json").read_text() == "[1, 2]\n"

@@ -62,7 +62,11 @@ def test_a_short_run_learns_and_answers_word_by_word(tmp_path, capsys):
     main([str(tmp_path / "w"), "--words", "three hundred and six"])
     lines = capsys.readouterr().out.strip().splitlines()
     assert [line.split()[0] for line in lines] == ["three", "hundred", "and", "six"]
-    main([str(tmp_path / "w")])
+    saved = (tmp_path / "w" / "results.json").read_bytes()
+    main([str(tmp_path / "w")])  # rescored, printed, not written over the saved figures
+    assert (tmp_path / "w" / "results.json").read_bytes() == saved
+    assert "kept as saved" in capsys.readouterr().out
+    main([str(tmp_path / "w"), "--replace"])
     again = json.loads((tmp_path / "w" / "results.json").read_text())
     assert again["metrics"]["test"]["mae"] == pytest.approx(results["metrics"]["test"]["mae"],
                                                             rel=1e-5)
