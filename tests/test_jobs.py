@@ -44,6 +44,7 @@ def embedded_ray():
     ray.shutdown()
 
 
+@pytest.mark.xdist_group("ray")  # one Ray at a time, on one test worker
 def test_ray_retries_a_killed_worker_and_writes_each_result_once(embedded_ray, tmp_path):
     jobs = [*squares(2), Job("killed", "tests.job_functions:die_once",
                              {"marker": str(tmp_path / "killed-once"), "value": 7})]
@@ -53,6 +54,7 @@ def test_ray_retries_a_killed_worker_and_writes_each_result_once(embedded_ray, t
     assert sorted(written(tmp_path / "results")) == ["killed", "square-0", "square-1"]
 
 
+@pytest.mark.xdist_group("ray")  # one Ray at a time, on one test worker
 def test_ray_reports_a_failing_job_by_name(embedded_ray, tmp_path):
     jobs = [*squares(2), Job("broken", "tests.job_functions:always_fails", {"message": "no"})]
     results, failures, _ = run_jobs(jobs, tmp_path, "ray", quiet=True)
@@ -60,6 +62,7 @@ def test_ray_reports_a_failing_job_by_name(embedded_ray, tmp_path):
     assert list(failures) == ["broken"] and "no" in failures["broken"]
 
 
+@pytest.mark.xdist_group("ray")  # one Ray at a time, on one test worker
 def test_a_sweep_gives_the_same_per_seed_results_on_either_engine(embedded_ray, tmp_path):
     from tasks.sweep import SweepConfig, run_sweep
 

@@ -80,6 +80,7 @@ def two_nodes(monkeypatch):
         yield address
 
 
+@pytest.mark.xdist_group("ray")
 def test_the_cluster_stops_only_its_own_processes():
     """A process named like Ray's (`raylet`, which `ray stop` would kill) started outside the
     cluster is still running after the cluster stops; the cluster's own processes are gone."""
@@ -105,6 +106,7 @@ print(len(alive), sum("second_node" in node["Resources"] for node in alive))
 """
 
 
+@pytest.mark.xdist_group("ray")
 def test_a_sweep_on_a_two_node_cluster_returns_every_job(two_nodes, tmp_path):
     # drivers in their own processes: Ray reads its authentication settings when imported
     nodes = subprocess.run([sys.executable, "-c", NODES, two_nodes], capture_output=True,
