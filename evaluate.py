@@ -63,10 +63,11 @@ def main(argv=None):
     kept = {str(length): saved[str(length)] for length in lengths if str(length) not in metrics}
     if kept:
         print(f"lengths {','.join(kept)}: kept as saved (--replace to score them again)")
-    results = dict(run.results)
-    results["metrics"] = {**results.get("metrics", {}), **metrics}
-    results["metrics"] = dict(sorted(results["metrics"].items(), key=lambda item: int(item[0])))
-    write_json(run.folder / "results.json", results)
+    if metrics:  # nothing new: results.json is left as it was
+        results = dict(run.results)
+        results["metrics"] = dict(sorted({**saved, **metrics}.items(),
+                                         key=lambda item: int(item[0])))
+        write_json(run.folder / "results.json", results)
     from tasks.runner import metrics_table
 
     print(metrics_table({"metrics": {**kept, **metrics}}))

@@ -186,8 +186,8 @@ def run_jobs(jobs, folder, engine="local", address=None, retries=2, quiet=False)
         raise ValueError("job names must be unique")
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
-    read_results(folder, jobs)  # a corrupt result fails here, before any job runs
-    todo = [job for job in jobs if not (folder / f"{job.name}.json").exists()]
+    done = read_results(folder, jobs)  # a corrupt result fails here, before any job runs
+    todo = [job for job in jobs if job.name not in done]
     progress = Progress(len(jobs), len(jobs) - len(todo), quiet)
     started = time.perf_counter()
     try:

@@ -1,7 +1,6 @@
 """Opening a finished run folder: its config, its results and its model, checked."""
 
 import dataclasses
-import zipfile
 from pathlib import Path
 
 from errors import UsageError
@@ -21,7 +20,6 @@ class SavedRun:
 
     def load_model(self, flag="run"):
         """The run's model.keras; a UsageError if it is missing, truncated or corrupt."""
-        import keras
 
         import nalu  # noqa: F401  (registers the units for deserialization)
         import tasks.training  # noqa: F401  (registers EncoderAdamW, the --weight-decay optimizer)
@@ -29,15 +27,22 @@ class SavedRun:
         path = self.folder / "model.keras"
         if not path.exists():
             raise UsageError(f"{flag} {self.folder}: holds no model (no model.keras)")
-        if not zipfile.is_zipfile(path):
-            raise UsageError(f"{flag} {self.folder}: model.keras is corrupt or truncated")
-        try:
-            return keras.saving.load_model(path)
-        except Exception as error:  # noqa: BLE001  (any load failure is the file's fault)
-            raise UsageError(
-                f"{flag} {self.folder}: model.keras cannot be loaded "
-                f"({error.__class__.__name__})"
-            ) from None
+        return load_model_file(path, f"{flag} {self.folder}")
+
+
+def load_model_file(path, what):
+    """A saved Keras model; a UsageError saying `what: NAME is corrupt or truncated` when it
+    cannot be loaded (or `is missing`)."""
+    import keras
+
+    path = Path(path)
+    if not path.is_file():
+        raise UsageError(f"{what}: {path.name} is missing")
+    try:
+        return keras.saving.load_model(path)
+    except Exception as error:  # noqa: BLE001  (any load failure is the file's fault)
+        raise UsageError(f"{what}: {path.name} is corrupt or truncated "
+                         f"({error.__class__.__name__})") from None
 
 
 def open_run(folder, flag="run"):

@@ -22,6 +22,7 @@ import numpy as np
 from errors import UsageError
 from tasks.progress import TrainingProgress, say
 from tasks.runs import atomic_path, read_json_object, write_json
+from tasks.saved_runs import load_model_file
 
 CHECKPOINT_STATE = "checkpoint.json"  # {"step", "previous_step"}: names the model files
 
@@ -97,17 +98,6 @@ def _read_state(path):
     return state
 
 
-def _load_model_file(path):
-    """A checkpoint's model; a UsageError naming the file when it is missing or corrupt."""
-    if not path.is_file():
-        raise UsageError(f"--resume {path.parent}: {path.name} is missing")
-    try:
-        return keras.saving.load_model(path)
-    except Exception as error:  # noqa: BLE001  (any load failure is the file's fault)
-        raise UsageError(f"--resume {path.parent}: {path.name} is corrupt or truncated "
-                         f"({error.__class__.__name__})") from None
-
-
 def load_checkpoint(folder, before=None):
     """(model with optimizer state, step) of the run's last checkpoint, or (None, 0).
 
@@ -119,10 +109,10 @@ def load_checkpoint(folder, before=None):
     state = _read_state(state_path)
     legacy = Path(folder) / "checkpoint.keras"  # a run checkpointed by an earlier version
     if "previous_step" not in state and legacy.exists():
-        return _load_model_file(legacy), int(state["step"])
+        return load_model_file(legacy, f"--resume {folder}"), int(state["step"])
     for step in (state["step"], state.get("previous_step")):
         if step is not None and (before is None or step < before):
-            return _load_model_file(_checkpoint_model(folder, step)), int(step)
+            return load_model_file(_checkpoint_model(folder, step), f"--resume {folder}"), int(step)
     return None, 0
 
 
