@@ -17,30 +17,6 @@ class ArgumentParser(argparse.ArgumentParser):
         return UsageError(message)
 
 
-def number(flag, value, kind=int):
-    """`value` as `kind` (None stays None), or a UsageError naming `--flag` and the value."""
-    if value is None:
-        return None
-    try:
-        return kind(value)
-    except ValueError:
-        expected = "an integer" if kind is int else "a number"
-        raise UsageError(f"--{flag} {value}: must be {expected}") from None
-
-
-def integers(flag, text, minimum=1):
-    """'0,1,2' -> [0, 1, 2], each at least `minimum`; a UsageError naming `--flag` otherwise."""
-    parts = [part.strip() for part in str(text).split(",")]
-    try:
-        values = [int(part) for part in parts]
-    except ValueError:
-        values = None
-    if not values or any(value < minimum for value in values):
-        raise UsageError(f"--{flag} {text}: must be a comma-separated list of integers "
-                         f">= {minimum}")
-    return values
-
-
 def fail(message):
     """Print `prog: error: message` on one line to stderr and exit with code 2 (a UsageError
     names the flag of the argument it is about)."""

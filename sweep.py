@@ -13,9 +13,9 @@ from cli import ArgumentParser, fail, import_tensorflow_quietly, select_backend 
 
 
 def parse(argv=None):
-    """The sweep's config: its fields are the flags (`tasks.sweep.SweepConfig`)."""
+    """The sweep's config: its fields are the flags (`tasks.arithmetic.sweep.SweepConfig`)."""
+    from tasks.arithmetic.sweep import SweepConfig
     from tasks.config import add_flags, from_flags
-    from tasks.sweep import SweepConfig
 
     parser = ArgumentParser(description=__doc__.strip().splitlines()[0])
     add_flags(parser, SweepConfig)
@@ -29,7 +29,7 @@ def main(argv=None):
         select_backend(sys.argv[1:] if argv is None else argv)  # before Keras is imported
         import_tensorflow_quietly()
         config = parse(argv)
-        from tasks.sweep import run_sweep
+        from tasks.arithmetic.sweep import run_sweep
 
         run_sweep(config)
     except UsageError as error:

@@ -16,7 +16,7 @@ import_tensorflow_quietly()
 
 def parse(argv=None):
     """The run's config: `--task` (or the resumed run's task) picks the task family, whose
-    config fields are the flags (tasks/config.py)."""
+    config fields are the flags (`tasks.config`)."""
     from tasks import TASKS, get_task
     from tasks.config import RunConfig, add_flags, from_flags
     from tasks.cores import core_names, head_names
@@ -46,12 +46,13 @@ def main(argv=None):
 
     try:
         config = parse(argv)
-        from tasks.runner import metrics_table, run
+        from tasks import get_task
+        from tasks.runner import run
 
         folder, results = run(config)
     except UsageError as error:
         fail(error)
-    print(metrics_table(results))
+    print(get_task(results["task"]).metrics_table(results["metrics"]))
     print(f"results: {folder / 'results.json'}")
     return 0
 

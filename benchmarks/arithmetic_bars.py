@@ -16,7 +16,6 @@ mean sparsity error) and its wall time. Parts:
   compare     every unit on every static op, 10 seeds (the README's comparison table)
 """
 
-import argparse
 import os
 import time
 
@@ -40,14 +39,14 @@ PARTS = {
 
 
 def main():
+    from benchmarks.common import parser
     from benchmarks.publish import provenance, publish
-    from tasks.sweep import SweepConfig, markdown_table, run_sweep
+    from tasks.arithmetic.summary import markdown_table
+    from tasks.arithmetic.sweep import SweepConfig, run_sweep
 
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--only", nargs="*", choices=list(PARTS))
-    parser.add_argument("--out", default="sweeps/bench")
-    parser.add_argument("--no-publish", action="store_true")
-    args = parser.parse_args()
+    arguments = parser(__doc__, out="sweeps/bench", backend=True)
+    arguments.add_argument("--only", nargs="*", choices=list(PARTS))
+    args = arguments.parse_args()
     for part in args.only or list(PARTS):
         meta = provenance()
         started = time.perf_counter()
@@ -62,7 +61,7 @@ def main():
         if not args.no_publish:
             tasks = sorted({entry[0] for entry in PARTS[part]})
             note = (f"Task {', '.join(tasks)}, default ranges and recipes "
-                    f"(`tasks/unit_training.py`); the part took {seconds:.0f} s wall.")
+                    f"(`tasks/arithmetic/units.py`); the part took {seconds:.0f} s wall.")
             publish(f"arithmetic_{part}", f"Arithmetic: {part}", {"rows": rows,
                     "seconds": seconds}, markdown_table(rows) + "\n\n" + note, meta,
                     headline=markdown_table(rows))

@@ -28,18 +28,19 @@ def worker(kind, seeds, steps, unit, op):
     """In this process (on $KERAS_BACKEND): one sweep configuration; print its JSON."""
     import keras
 
-    from tasks.arithmetic_training import train_copies
-    from tasks.sweep import SweepConfig, summarize
+    from tasks.arithmetic.summary import summarize
+    from tasks.arithmetic.sweep import SweepConfig
+    from tasks.arithmetic.trainer import train_copies
 
     config = SweepConfig(units=(unit,), ops=(op,), seeds=seeds, steps=steps)
-    config.validate()
-    results = train_copies(config.data(op), config.settings(unit), unit, range(seeds))
+    [plan] = config.validate()
+    results = train_copies(config.data(op), plan.settings, unit, range(seeds))
     seconds = results[0]["train_seconds"]
     print(json.dumps({"backend": keras.backend.backend(), "kind": kind, "seeds": seeds,
-                      "steps": config.settings(unit).steps, "unit": unit, "op": op,
+                      "steps": plan.settings.steps, "unit": unit, "op": op,
                       "train_seconds": seconds,
-                      "seed_steps_per_second": seeds * config.settings(unit).steps / seconds,
-                      "summary": summarize(config.label(unit), op, results)}))
+                      "seed_steps_per_second": seeds * plan.settings.steps / seconds,
+                      "summary": summarize(plan.label, op, results)}))
 
 
 def measure(backend, kind, seeds, steps, unit="nau", op="add"):
@@ -113,7 +114,7 @@ def main():
         return 0
     note = (f"Speed: NAU `add`, {speed_steps:,} steps, the full recipe's settings otherwise; "
             "each backend in its own process, one after the other. Success: the recipe's "
-            "steps (`tasks/unit_training.py`). Fastest at 100 seeds here: "
+            "steps (`tasks/arithmetic/settings.py`). Fastest at 100 seeds here: "
             f"**{fastest}**. The PyTorch trainer runs eagerly, one step per Python call, so "
             "its 100-seed success run is skipped unless it is the fastest.")
     publish("backend_speed", "Arithmetic trainer on each Keras backend",

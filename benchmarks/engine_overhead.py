@@ -11,7 +11,6 @@ The per-seed results of the two are compared too. Writes docs/results/engine_ove
 and its section of docs/results.md.
 """
 
-import argparse
 import json
 import os
 import subprocess
@@ -20,7 +19,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from benchmarks.publish import ROOT, provenance, publish
+from benchmarks.common import ROOT, or_fail, parse_integers, parser
+from benchmarks.publish import provenance, publish
 
 
 def sweep(engine, steps, per_job, backend, out):
@@ -36,16 +36,20 @@ def sweep(engine, steps, per_job, backend, out):
     return seconds, results
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--steps", type=int, default=60000)
-    parser.add_argument("--seeds-per-job", default="1,20")
-    parser.add_argument("--backend", default="auto")
-    parser.add_argument("--no-publish", action="store_true")
-    args = parser.parse_args()
+def main(argv=None):
+    return or_fail(lambda: run(argv))
+
+
+def run(argv):
+    arguments = parser(__doc__, tensorflow=False)
+    arguments.add_argument("--steps", default="60000")
+    arguments.add_argument("--seeds-per-job", default="1,20")
+    arguments.add_argument("--backend", default="auto")
+    args = arguments.parse_args(argv)
+    args.steps = parse_integers("steps", args.steps)[0]
     meta = provenance(started_load=list(os.getloadavg()))
     rounds = []
-    for per_job in (int(part) for part in args.seeds_per_job.split(",")):
+    for per_job in parse_integers("seeds-per-job", args.seeds_per_job):
         with tempfile.TemporaryDirectory() as out:
             local, local_results = sweep("local", args.steps, per_job, args.backend, out)
             ray, ray_results = sweep("ray", args.steps, per_job, args.backend, out)

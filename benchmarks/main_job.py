@@ -9,27 +9,20 @@ the digits, training and the evaluation at 10, 100 and 1000. Writes the section 
 of docs/results.md.
 """
 
-import json
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-from benchmarks.publish import RESULTS, ROOT, provenance, publish
-
-SAVED = RESULTS.parent / "results" / "main_job.json"
+from benchmarks.common import or_fail, parse_integers, parser, saved, timed_training
+from benchmarks.publish import provenance, publish
 
 
 def default_run(out, seed):
     """One default main-job run; returns (results, wall seconds)."""
-    started = time.perf_counter()
-    subprocess.run([sys.executable, str(ROOT / "train.py"), "--task", "mnist_sum", "--len",
-                    "10", "--seed", str(seed), "--out", str(out), "--name", f"seed{seed}",
-                    "--quiet"], check=True, cwd=ROOT, stdout=subprocess.DEVNULL)
-    seconds = time.perf_counter() - started
-    return json.loads((Path(out) / f"seed{seed}" / "results.json").read_text()), seconds
+    return timed_training(Path(out) / f"seed{seed}", "--task", "mnist_sum", "--len", "10",
+                          "--seed", str(seed))
 
 
 def throughput(repeats=3):
@@ -38,9 +31,9 @@ def throughput(repeats=3):
 
     from data.sequences import images_as_floats
     from tasks import get_task
-    from tasks.config import MnistConfig
-    from tasks.evaluation import score_lengths
-    from tasks.mnist import build_encoder
+    from tasks.mnist.config import MnistConfig
+    from tasks.mnist.evaluation import score_lengths
+    from tasks.mnist.model import build_encoder
 
     task = get_task("mnist_sum")
     config = MnistConfig(task="mnist_sum").resolved(task.defaults)
@@ -63,24 +56,18 @@ def throughput(repeats=3):
 
 
 def main(argv=None):
-    from cli import ArgumentParser, fail, import_tensorflow_quietly, integers
-    from errors import UsageError
+    return or_fail(lambda: run(argv))
 
-    parser = ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seeds", default="0")
-    parser.add_argument("--no-publish", action="store_true")
-    parser.add_argument("--report-only", action="store_true",
-                        help="no runs: the tables again from docs/results/main_job.json")
-    args = parser.parse_args(argv)
-    try:
-        seeds = integers("seeds", args.seeds, minimum=0)
-    except UsageError as error:
-        fail(error)
-    if args.report_only:
-        saved = json.loads(SAVED.read_text())
-        report({key: saved[key] for key in ("command", "commit", "date", "machine")},
-               saved["runs"], saved["encoder_images_per_second"],
-               saved["evaluation_images_per_second"], publish_it=not args.no_publish)
+
+def run(argv):
+    arguments = parser(__doc__, from_saved=True, tensorflow=False)  # the runs first, alone
+    arguments.add_argument("--seeds", default="0")
+    args = arguments.parse_args(argv)
+    seeds = parse_integers("seeds", args.seeds, minimum=0)
+    if args.from_saved:
+        meta, payload = saved("main_job")
+        report(meta, payload["runs"], payload["encoder_images_per_second"],
+               payload["evaluation_images_per_second"], publish_it=not args.no_publish)
         return 0
     meta = provenance()
     rows = []
@@ -93,6 +80,8 @@ def main(argv=None):
                                  for length, metric in results["metrics"].items()}})
             print(f"seed {seed}: {seconds:.0f} s wall, MAE "
                   + " / ".join(f"{value:.3g}" for value in rows[-1]["mae"].values()), flush=True)
+    from cli import import_tensorflow_quietly
+
     import_tensorflow_quietly()
     encoder_rate, evaluation_rate = throughput()
     report(meta, rows, encoder_rate, evaluation_rate, publish_it=not args.no_publish)

@@ -33,39 +33,39 @@ INITS = 20  # random initialisations behind the "MSE at start" column
 
 def sweep(protocol, units, ops, args):
     """One protocol's sweep: its rows (run now, or read back with --report-only)."""
-    from tasks.arithmetic_training import random_start_mse
-    from tasks.sweep import SweepConfig, run_sweep
+    from tasks.arithmetic.sweep import SweepConfig, run_sweep
+    from tasks.arithmetic.trainer import random_start_mse
 
     config = SweepConfig(protocol=protocol, units=units, ops=ops, seeds=args.seeds,
                          quiet=True, out=args.out,
                          name=f"{protocol}-{'_'.join(units)}-{'_'.join(ops)}", resume=True)
     folder = Path(args.out) / config.name
-    if not args.report_only:
+    if not args.report_only and not (folder / "results.json").exists():
         run_sweep(config)
     if not (folder / "results.json").exists():
         return []
     rows = json.loads((folder / "results.json").read_text())["rows"]
-    lookup = {config.label(unit): unit for unit in units}
+    plans = {plan.label: plan for plan in config.validate()}
     return [{**row, "protocol": protocol, "start_mse": random_start_mse(
-        config.data(row["op"]), config.settings(lookup[row["unit"]]), lookup[row["unit"]],
+        config.data(row["op"]), plans[row["unit"]].settings, plans[row["unit"]].unit,
         INITS)[0]} for row in rows]
 
 
 def inalu_starts():
     """Where iNALU starts on the 100-input task: from its paper's initialisation, from the
-    recipe's (`tasks/unit_training.py`), and a NAC's, as median MSE on the training range."""
+    recipe's (`tasks/arithmetic/units.py`), and a NAC's, as median MSE on the training range."""
     import dataclasses
 
-    from tasks.arithmetic_training import random_start_mse
-    from tasks.sweep import SweepConfig
+    from tasks.arithmetic.sweep import SweepConfig
+    from tasks.arithmetic.trainer import random_start_mse
 
     config = SweepConfig()
-    paper = dataclasses.replace(config.settings("inalu"), unit_options={
-        "inalu": {"w_hat_initializer": "default"}})
+    recipe = config.plan("inalu").settings
+    paper = dataclasses.replace(recipe, unit_options={"inalu": {"w_hat_initializer": "default"}})
     return {name: random_start_mse(config.data("add"), settings, unit, INITS)[0]
             for name, unit, settings in (("paper", "inalu", paper),
-                                         ("recipe", "inalu", config.settings("inalu")),
-                                         ("nac", "nac", config.settings("nac")))}
+                                         ("recipe", "inalu", recipe),
+                                         ("nac", "nac", config.plan("nac").settings))}
 
 
 def markdown(rows):
@@ -101,23 +101,23 @@ def headline(rows):
     return "\n".join(lines)
 
 
-def main():
-    from cli import or_fail
+def main(argv=None):
+    from benchmarks.common import or_fail
 
-    return or_fail(run)
+    return or_fail(lambda: run(argv))
 
 
-def run():
-    from benchmarks.publish import provenance, publish, sweep_benchmark_parser
-    from cli import integers
+def run(argv):
+    from benchmarks.common import parse_integers, parser
+    from benchmarks.publish import provenance, publish
 
-    parser = sweep_benchmark_parser(__doc__, "runs/protocols")
-    from tasks.protocols import PROTOCOLS
+    arguments = parser(__doc__, out="runs/protocols", report_only=True, backend=True)
+    from tasks.arithmetic.protocols import PROTOCOLS
 
-    parser.add_argument("--seeds", default="20", help="seeds per (unit, op)")
-    parser.add_argument("--only", nargs="*", choices=list(PARTS), default=list(PARTS))
-    args = parser.parse_args()
-    args.seeds = integers("seeds", args.seeds)[0]
+    arguments.add_argument("--seeds", default="20", help="seeds per (unit, op)")
+    arguments.add_argument("--only", nargs="*", choices=list(PARTS), default=list(PARTS))
+    args = arguments.parse_args(argv)
+    args.seeds = parse_integers("seeds", args.seeds)[0]
     meta = provenance()
     rows = [{**row, "part": part} for part in args.only
             for protocol, units, ops in PARTS[part]

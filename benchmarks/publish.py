@@ -6,11 +6,9 @@ beside it). Re-running a script replaces its section and its JSON; the other sec
 """
 
 import datetime
-import json
 import os
 import platform
 import re
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -125,36 +123,3 @@ def publish(name, title, payload, markdown, meta, headline=None):
                       f"{meta['machine']['cpu']}; [details](docs/results.md))")
     print(f"results: {path} and the section '{title}' of {RESULTS}")
     return path
-
-
-def sweep_benchmark_parser(doc, out):
-    """The parser of a benchmark that runs arithmetic sweeps, after choosing Keras' backend
-    (`--backend auto`) and quieting TensorFlow: its flags --out (default `out`),
-    --report-only and --no-publish; the benchmark adds its own."""
-    import argparse
-
-    from cli import import_tensorflow_quietly, select_backend
-
-    select_backend(["--backend", "auto"])
-    import_tensorflow_quietly()
-    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
-    parser.add_argument("--out", default=out)
-    parser.add_argument("--report-only", action="store_true")
-    parser.add_argument("--no-publish", action="store_true")
-    return parser
-
-
-def train_once(folder, *flags):
-    """`python train.py FLAGS` into `folder`, as a user runs it, unless the folder holds its
-    results already; a folder without results (a stopped run) is trained again from the
-    start. Returns the run's results.json."""
-    folder = Path(folder)
-    if (folder / "results.json").exists():
-        return json.loads((folder / "results.json").read_text())
-    if folder.exists():
-        shutil.rmtree(folder)
-    print(f"training {folder.name}", flush=True)
-    subprocess.run([sys.executable, str(ROOT / "train.py"), *flags, "--out", str(folder.parent),
-                    "--name", folder.name, "--quiet"], check=True, cwd=ROOT,
-                   stdout=subprocess.DEVNULL)
-    return json.loads((folder / "results.json").read_text())

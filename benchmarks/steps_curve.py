@@ -14,26 +14,23 @@ import statistics
 import sys
 from pathlib import Path
 
-from benchmarks.publish import provenance, publish, train_once
+from benchmarks.common import markdown_table, or_fail, parse_integers, parser, train_once
+from benchmarks.publish import provenance, publish
 
 
 def main(argv=None):
-    from cli import ArgumentParser, fail, integers
-    from errors import UsageError
+    return or_fail(lambda: run(argv))
 
-    parser = ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--task", default="mnist_sum")
-    parser.add_argument("--steps", default="2000,4000,8000,12000")
-    parser.add_argument("--seeds", default="0")
-    parser.add_argument("--out", default="runs/steps_curve")
-    parser.add_argument("--no-publish", action="store_true")
-    parser.add_argument("train_flags", nargs="*", help="after --: more train.py flags")
-    args = parser.parse_args(argv)
-    try:
-        steps = integers("steps", args.steps)
-        seeds = integers("seeds", args.seeds, minimum=0)
-    except UsageError as error:
-        fail(error)
+
+def run(argv):
+    arguments = parser(__doc__, out="runs/steps_curve")
+    arguments.add_argument("--task", default="mnist_sum")
+    arguments.add_argument("--steps", default="2000,4000,8000,12000")
+    arguments.add_argument("--seeds", default="0")
+    arguments.add_argument("train_flags", nargs="*", help="after --: more train.py flags")
+    args = arguments.parse_args(argv)
+    steps = parse_integers("steps", args.steps)
+    seeds = parse_integers("seeds", args.seeds, minimum=0)
     meta = provenance()
     points = []
     for count in steps:
@@ -48,13 +45,11 @@ def main(argv=None):
             "train_seconds": statistics.median(run["train_seconds"] for run in runs),
         })
     lengths = list(points[0]["mae"])
-    lines = ["| steps | " + " | ".join(f"MAE @{length}" for length in lengths)
-             + " | training (median) |", "|---:|" + "---:|" * (len(lengths) + 1)]
-    for point in points:
-        lines.append(f"| {point['steps']:,} | "
-                     + " | ".join(f"{value:.3g}" for value in point["mae"].values())
-                     + f" | {point['train_seconds']:.0f} s |")
-    table = "\n".join(lines)
+    table = markdown_table(
+        ["steps", *(f"MAE @{length}" for length in lengths), "training (median)"],
+        [[f"{point['steps']:,}", *(f"{value:.3g}" for value in point["mae"].values()),
+          f"{point['train_seconds']:.0f} s"] for point in points],
+        "r" * (len(lengths) + 2))
     print(table)
     if not args.no_publish:
         extra = f" {' '.join(args.train_flags)}" if args.train_flags else ""

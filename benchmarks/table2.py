@@ -12,8 +12,10 @@ images; `none`: the paper's, `--encoder-norm none --shift 0`), in its own folder
 (`<task>-<core>-<encoder>-seed<seed>`). A run whose results.json exists is not run again, so
 the grid can be stopped and restarted; a folder left without results (a run that was stopped)
 is trained again from the start. Writes `docs/results/table2.json`, the section "Table 2" of
-`docs/results.md` (median and range over seeds beside the paper's figures) and
-`docs/table2_error_vs_length.png`.
+`docs/results.md` (median and range over seeds; the paper's figures that a source confirms)
+and `docs/table2_error_vs_length.png`. `--report-only` builds them from the finished runs in
+--out; `--from-saved` from the rows saved in `docs/results/table2.json`, with their
+provenance.
 """
 
 import itertools
@@ -22,20 +24,22 @@ import statistics
 import sys
 from pathlib import Path
 
-from benchmarks.publish import ROOT, provenance, publish, train_once
+from benchmarks import common
+from benchmarks.common import ROOT, spread_cell
+from benchmarks.publish import provenance, publish
+from errors import UsageError
 from tasks.runs import atomic_path
 
 TASKS = ("mnist_count", "mnist_sum")
 CORES = ("lstm", "gru", "rnn", "rnn_relu", "nac", "nalu")
 CORE_NAMES = {"lstm": "LSTM", "gru": "GRU", "rnn": "RNN-tanh", "rnn_relu": "RNN-ReLU",
               "nac": "NAC", "nalu": "NALU"}
-# Trask et al. 2018, Table 2 (MAE at 10 / 100 / 1000), as recalled in shared/reference/tasks.md
-PAPER = {
-    ("mnist_sum", "nac"): (1.42, 7.88, 57.3),
-    ("mnist_sum", "lstm"): (14.8, 800.8, 8811.6),
-    ("mnist_count", "nac"): (0.05, 0.42, 4.52),
-    ("mnist_count", "lstm"): (0.79, 18.21, 198.91),
-}
+# Trask et al. 2018, Table 2: the figures a source confirms (shared/reference/tasks.md); the
+# paper's other figures are not verified and are not shown.
+PAPER = ("Trask et al. 2018, Table 2: addition MAE 1.42 at length 10 and 7.88 at length 100 "
+         "for its best model, as quoted by Jacovi et al. 2019 (arXiv 1901.03995); the paper "
+         "scores counting by the share of sequences counted exactly, not by MAE. Its other "
+         "figures are not verified here and are left out.")
 # encoder: (name in the table, train.py flags)
 ENCODERS = {"none": ("paper's", ["--encoder-norm", "none", "--shift", "0"]),
             "layer": ("layer norm + moves", ["--encoder-norm", "layer"])}
@@ -52,7 +56,7 @@ def run_folder(out, task, core, encoder, seed):
 
 def train_job(out, task, core, encoder, seed, digits, extra):
     """One run of the grid as a job (`tasks.jobs`), trained unless it is done: its results."""
-    return train_once(run_folder(out, task, core, encoder, seed), "--task", task, "--core",
+    return common.train_once(run_folder(out, task, core, encoder, seed), "--task", task, "--core",
                       core, *ENCODERS[encoder][1], "--seed", str(seed), "--digits", digits,
                       *extra)
 
@@ -63,44 +67,36 @@ def lengths_of(results):
     return sorted(common, key=int)
 
 
-def summarise(results):
-    """{length: {"median", "low", "high"}} of the MAE over the runs given."""
-    return {length: {"median": statistics.median(r["metrics"][length]["mae"] for r in results),
-                     "low": min(r["metrics"][length]["mae"] for r in results),
-                     "high": max(r["metrics"][length]["mae"] for r in results)}
-            for length in lengths_of(results)}
-
-
-def figure(value):
-    return f"{value:.3g}" if value < 1000 else f"{value:,.0f}"
+def summarise(results, metric="mae"):
+    """{length: spread of `metric` over the runs} (lengths that every run has the metric of)."""
+    lengths = [length for length in lengths_of(results)
+               if all(metric in result["metrics"][length] for result in results)]
+    return {length: common.spread(result["metrics"][length][metric] for result in results)
+            for length in lengths}
 
 
 def markdown(rows):
+    """MAE and the share of sequences exactly right per length, median and range over seeds."""
     lengths = list(rows[0]["mae"])
-    lines = ["| task | core | encoder | seeds | "
-             + " | ".join(f"MAE @{length}" for length in lengths)
-             + " | paper @10 / @100 / @1000 | train s (median) |",
-             "|---|---|---|---:|" + "---:|" * len(lengths) + "---|---:|"]
+    header = ["task", "core", "encoder", "seeds", *(f"MAE @{length}" for length in lengths),
+              *(f"exact @{length}" for length in lengths), "train s (median)"]
+    body = []
     for row in rows:
-        cells = [f"**{figure(row['mae'][length]['median'])}** "
-                 f"({figure(row['mae'][length]['low'])}-{figure(row['mae'][length]['high'])})"
-                 if len(row["seeds"]) > 1 else figure(row["mae"][length]["median"])
-                 for length in lengths]
-        paper = PAPER.get((row["task"], row["core"])) if row["encoder"] == "none" else None
-        paper_cell = " / ".join(figure(value) for value in paper) if paper else "-"
-        lines.append(f"| {row['task']} | {CORE_NAMES.get(row['core'], row['core'])} | "
-                     f"{ENCODERS[row['encoder']][0]} | {len(row['seeds'])} | "
-                     + " | ".join(cells)
-                     + f" | {paper_cell} | {row['train_seconds']:.0f} |")
-    return "\n".join(lines)
+        exact = row.get("exact", {})
+        body.append([row["task"], CORE_NAMES.get(row["core"], row["core"]),
+                     ENCODERS[row["encoder"]][0], len(row["seeds"]),
+                     *(spread_cell(row["mae"][length]) for length in lengths),
+                     *(spread_cell(exact[length]) if length in exact else "-"
+                       for length in lengths), f"{row['train_seconds']:.0f}"])
+    return common.markdown_table(header, body, "lll" + "r" * (len(header) - 3))
 
 
 def headline(rows):
-    """The README's part: every mnist_sum row, and the mnist_count rows the paper reports."""
-    shown = [row for row in rows if row["task"] == "mnist_sum" or
-             (row["task"], row["core"]) in PAPER]
+    """The README's part: the NAC, NALU and LSTM rows, and the paper's confirmed figures."""
+    shown = [row for row in rows if row["core"] in ("nac", "nalu", "lstm")]
     left = len(rows) - len(shown)
-    return markdown(shown) + (f"\n\nThe other {left} rows: docs/results.md." if left else "")
+    return (markdown(shown) + f"\n\n{PAPER}"
+            + (f" The other {left} rows: docs/results.md." if left else ""))
 
 
 def plot(rows, path):
@@ -133,63 +129,71 @@ def plot(rows, path):
 
 
 def main(argv=None):
-    from cli import ArgumentParser, fail, import_tensorflow_quietly, integers
-    from errors import UsageError
+    return common.or_fail(lambda: run(argv))
 
-    import_tensorflow_quietly()
 
-    parser = ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--tasks", default=",".join(TASKS))
-    parser.add_argument("--cores", default=",".join(CORES))
-    parser.add_argument("--seeds", default="0,1,2")
-    parser.add_argument("--encoders", default="none,layer",
-                        help="encoders of the runs: none (the paper's), layer (the default)")
-    parser.add_argument("--digits", default="mnist", help="digit source of every run")
-    parser.add_argument("--out", default="runs/table2", help="folder of the runs")
-    parser.add_argument("--engine", default="local", help="local or ray (see tasks/jobs.py)")
-    parser.add_argument("--ray-address", help="HOST:PORT of a running Ray cluster")
-    parser.add_argument("--cpus-per-run", default="2", help="CPUs each run asks the engine for")
-    parser.add_argument("--report-only", action="store_true",
-                        help="no training: tables and plot from the finished runs in --out")
-    parser.add_argument("--no-publish", action="store_true",
-                        help="print the table; write nothing under docs/")
-    parser.add_argument("train_flags", nargs="*",
-                        help="after --: more train.py flags for every run (e.g. -- --steps 50)")
-    args = parser.parse_args(argv)
-    try:
-        tasks = [task for task in args.tasks.split(",") if task]
-        unknown = [task for task in tasks if task not in TASKS]
-        if unknown:
-            raise UsageError(f"--tasks {args.tasks}: {unknown[0]} is not one of "
-                             f"{', '.join(TASKS)}")
-        from tasks.cores import core_names
+def grid_flags(args):
+    """(tasks, cores, seeds, encoders, CPUs per run) of the flags, each checked."""
+    from tasks.cores import core_names
 
-        cores = [core for core in args.cores.split(",") if core]
-        unknown = [core for core in cores if core not in core_names()]
-        if unknown:
-            raise UsageError(f"--cores {args.cores}: unknown core {unknown[0]}")
-        seeds = integers("seeds", args.seeds, minimum=0)
-        encoders = [encoder for encoder in args.encoders.split(",") if encoder]
-        unknown = [encoder for encoder in encoders if encoder not in ENCODERS]
-        if unknown or not encoders:
-            raise UsageError(f"--encoders {args.encoders}: choose from "
-                             f"{', '.join(ENCODERS)}")
-        cpus = integers("cpus-per-run", args.cpus_per_run)[0]
-        from tasks.jobs import Job, run_jobs
+    tasks = [task for task in args.tasks.split(",") if task]
+    unknown = [task for task in tasks if task not in TASKS]
+    if unknown or not tasks:
+        raise UsageError(f"--tasks {args.tasks}: choose from {', '.join(TASKS)}")
+    cores = [core for core in args.cores.split(",") if core]
+    unknown = [core for core in cores if core not in core_names()]
+    if unknown or not cores:
+        raise UsageError(f"--cores {args.cores}: unknown core {(unknown or [''])[0]}")
+    encoders = [encoder for encoder in args.encoders.split(",") if encoder]
+    unknown = [encoder for encoder in encoders if encoder not in ENCODERS]
+    if unknown or not encoders:
+        raise UsageError(f"--encoders {args.encoders}: choose from {', '.join(ENCODERS)}")
+    return (tasks, cores, common.parse_integers("seeds", args.seeds, minimum=0), encoders,
+            common.parse_integers("cpus-per-run", args.cpus_per_run)[0])
 
-        finished, failures = {}, {}
-        if not args.report_only:
-            out = str(Path(args.out).resolve())
-            jobs = [Job(job_name(task, core, encoder, seed), "benchmarks.table2:train_job",
-                        {"out": out, "task": task, "core": core, "encoder": encoder,
-                         "seed": seed, "digits": args.digits,
-                         "extra": list(args.train_flags)}, cpus=cpus)
-                    for seed in seeds for encoder in encoders for task in tasks
-                    for core in cores]
-            finished, failures, _ = run_jobs(jobs, Path(args.out) / "jobs", args.engine,
-                                             args.ray_address)
-    except UsageError as error:
-        fail(error)
+
+def row_of(task, core, encoder, results):
+    return {"task": task, "core": core, "encoder": encoder,
+            "seeds": [result["seed"] for result in results],
+            "digits": sorted({result["digits"] for result in results}),
+            "steps": sorted({result["steps"] for result in results}),
+            "train_seconds": statistics.median(r["train_seconds"] for r in results),
+            "mae": summarise(results), "exact": summarise(results, "accuracy"),
+            "per_seed": {str(result["seed"]): {length: result["metrics"][length]["mae"]
+                                               for length in lengths_of(results)}
+                         for result in results}}
+
+
+def run(argv):
+    arguments = common.parser(__doc__, out="runs/table2", report_only=True, from_saved=True)
+    arguments.add_argument("--tasks", default=",".join(TASKS))
+    arguments.add_argument("--cores", default=",".join(CORES))
+    arguments.add_argument("--seeds", default="0,1,2")
+    arguments.add_argument("--encoders", default="none,layer",
+                           help="encoders of the runs: none (the paper's), layer (the default)")
+    arguments.add_argument("--digits", default="mnist", help="digit source of every run")
+    arguments.add_argument("--engine", default="local", help="local or ray (tasks/jobs.py)")
+    arguments.add_argument("--ray-address", help="HOST:PORT of a running Ray cluster")
+    arguments.add_argument("--cpus-per-run", default="2", help="CPUs each run asks for")
+    arguments.add_argument("train_flags", nargs="*", help="after --: more train.py flags "
+                           "for every run (e.g. -- --steps 50)")
+    args = arguments.parse_args(argv)
+    tasks, cores, seeds, encoders, cpus = grid_flags(args)
+    from tasks.jobs import Job, run_jobs
+
+    finished, failures = {}, {}
+    if args.from_saved:
+        meta, payload = common.saved("table2")
+        return report(args, meta, payload["rows"])
+    if not args.report_only:
+        out = str(Path(args.out).resolve())
+        jobs = [Job(job_name(task, core, encoder, seed), "benchmarks.table2:train_job",
+                    {"out": out, "task": task, "core": core, "encoder": encoder,
+                     "seed": seed, "digits": args.digits,
+                     "extra": list(args.train_flags)}, cpus=cpus)
+                for seed in seeds for encoder in encoders for task in tasks for core in cores]
+        finished, failures, _ = run_jobs(jobs, Path(args.out) / "jobs", args.engine,
+                                         args.ray_address)
     for name, error in failures.items():
         print(f"run {name} failed: {error}", file=sys.stderr)
     meta = provenance()
@@ -203,17 +207,14 @@ def main(argv=None):
             results = [finished[job_name(task, core, encoder, seed)] for seed in seeds
                        if job_name(task, core, encoder, seed) in finished]
         if results:
-            rows.append({"task": task, "core": core, "encoder": encoder,
-                         "seeds": [result["seed"] for result in results],
-                         "digits": sorted({result["digits"] for result in results}),
-                         "steps": sorted({result["steps"] for result in results}),
-                         "train_seconds": statistics.median(r["train_seconds"] for r in results),
-                         "mae": summarise(results),
-                         "per_seed": {str(result["seed"]): {
-                             length: result["metrics"][length]["mae"]
-                             for length in lengths_of(results)} for result in results}})
+            rows.append(row_of(task, core, encoder, results))
     if not rows:
-        fail(f"--out {args.out}: no finished runs to report")
+        raise UsageError(f"--out {args.out}: no finished runs to report")
+    return report(args, meta, rows, made_before=args.report_only)
+
+
+def report(args, meta, rows, made_before=False):
+    """Print the table; unless --no-publish, the plot and the sections in docs/ and README."""
     table = markdown(rows)
     print(table)
     if args.no_publish:
@@ -226,12 +227,14 @@ def main(argv=None):
             f"{args.digits}{extra}`, the task's defaults otherwise, with the encoder's flags "
             f"({encoder_flags}; the default encoder has layer normalisation after each hidden "
             "layer and trains on images moved by up to 2 pixels, the paper's has neither)"
-            f" (digits: {', '.join(digits)}). MAE: median over the seeds in bold, range in "
-            "brackets; test sequences from test images only (1,000 per length). Paper: Trask "
-            "et al. 2018, Table 2, recalled (approximate). Train s: training time inside each run "
-            "(median over seeds), whatever ran beside it."
+            f" (digits: {', '.join(digits)}). MAE, and exact: the share of test sequences "
+            "whose rounded prediction is right in every output (the paper's counting metric); "
+            "median over the seeds in bold, range in brackets, `-` where the results hold no "
+            "such share; test sequences from test images only (1,000 per length). Train s: "
+            "training time inside each run (median over seeds), whatever ran beside it. "
+            + PAPER
             + (" The runs were made before this report; the commit is the report's."
-               if args.report_only else "") + "\n\n"
+               if made_before else "") + "\n\n"
             f"![error against length](../{PLOT.relative_to(ROOT).as_posix()})")
     publish("table2", "Table 2: MNIST counting and summing", {"rows": rows},
             table + "\n\n" + note, meta, headline=headline(rows))

@@ -43,7 +43,7 @@ def profile(task_name, steps):
 
     from data.sequences import training_dataset
     from tasks import cores, get_task, mnist
-    from tasks.config import MnistConfig
+    from tasks.mnist.config import MnistConfig
     from tasks.progress import TrainingProgress
 
     task = get_task(task_name)
@@ -110,15 +110,19 @@ def profile(task_name, steps):
 
 
 def main(argv=None):
-    from cli import ArgumentParser, import_tensorflow_quietly, number
+    from benchmarks.common import or_fail
 
-    parser = ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--task", default="mnist_sum")
-    parser.add_argument("--steps", default="150")
-    parser.add_argument("--no-publish", action="store_true")
-    args = parser.parse_args(argv)
-    steps = number("steps", args.steps)
-    import_tensorflow_quietly()
+    return or_fail(lambda: run(argv))
+
+
+def run(argv):
+    from benchmarks.common import parse_integers, parser
+
+    arguments = parser(__doc__)
+    arguments.add_argument("--task", default="mnist_sum")
+    arguments.add_argument("--steps", default="150")
+    args = arguments.parse_args(argv)
+    steps = parse_integers("steps", args.steps)[0]
     meta = provenance()
     config, digits, rates = profile(args.task, steps)
     reference = rates["model.fit as train.py (progress bar + TensorBoard)"][0]

@@ -2,6 +2,7 @@
 extrapolation split.
 
     python -m benchmarks.words_table [--seeds 0,1,2] [--jobs 2] [--report-only]
+    python -m benchmarks.words_table --from-saved   # the table again from its JSON
 
 Each (core, head, split, seed) is one `train.py --task words_to_number` run with the task's
 defaults, in its own folder under --out (skipped when it has its results). Rows on the paper's
@@ -15,16 +16,17 @@ block, where it has one) and `docs/words_predictions.png` (the prediction after 
 for a few numbers not trained on).
 """
 
-import argparse
 import concurrent.futures
 import json
 import statistics
 import sys
 from pathlib import Path
 
-from benchmarks.publish import ROOT, provenance, publish, train_once
+from benchmarks import common
+from benchmarks.common import ROOT, spread_cell
+from benchmarks.publish import provenance, publish
 from tasks.runs import atomic_path
-from tasks.words import SPLITS
+from tasks.words.task import SPLITS
 
 ROWS = [("lstm", "linear", False), ("lstm", "nac", False), ("lstm", "nalu", False),
         ("gru", "nalu", False), ("lstm", "nalu", True), ("lstm", "nalu", "skip")]
@@ -35,9 +37,6 @@ VARIANTS = {
     "skip": ("-acc-skip", ["--accumulate", "--skip", "--steps", "24000", "--lr", "5e-3"],
              " (accumulated, --skip)"),
 }
-# Trask et al. 2018, section 4.3, MAE train / validation / test (recalled, approximate)
-PAPER = {("lstm", "linear", False): (0.003, 29.9, 29.4),
-         ("lstm", "nalu", False): (0.17, 0.42, 0.41)}
 PICTURE = ROOT / "docs" / "words_predictions.png"
 SHOWN = (64, 725, 308, 999, 517, 42, 880, 613)  # the first five not trained on
 
@@ -50,7 +49,7 @@ def run(out, row, split, seed):
     core, head, variant = row
     flags = ["--task", "words_to_number", "--core", core, "--head", head, "--split", split,
              "--seed", str(seed), *VARIANTS[variant][1]]
-    return train_once(folder_of(out, *row, split, seed), *flags)
+    return common.train_once(folder_of(out, *row, split, seed), *flags)
 
 
 def name_of(row):
@@ -60,38 +59,28 @@ def name_of(row):
 
 
 def summary(results, split):
-    keys = ("train", "validation", "test")
-    return {key: {"median": statistics.median(r["metrics"][key]["mae"] for r in results),
-                  "low": min(r["metrics"][key]["mae"] for r in results),
-                  "high": max(r["metrics"][key]["mae"] for r in results),
-                  "exact": statistics.median(r["metrics"][key]["exact"] for r in results),
-                  "token_mae": statistics.median(r["metrics"][key]["token_mae"]
-                                                 for r in results)}
-            for key in keys} | {"split": split, "seeds": [r["seed"] for r in results],
-                                "train_seconds": statistics.median(r["train_seconds"]
-                                                                   for r in results)}
+    """Per split the spread of the final-value MAE and the medians of the exact share and
+    the per-token MAE; the seeds and the median training time."""
+    def median(key, metric):
+        return statistics.median(result["metrics"][key][metric] for result in results)
 
-
-def figure(value):
-    return f"{value:.3g}" if value < 1000 else f"{value:,.0f}"
+    return {key: {**common.spread(result["metrics"][key]["mae"] for result in results),
+                  "exact": median(key, "exact"), "token_mae": median(key, "token_mae")}
+            for key in ("train", "validation", "test")} | {
+        "split": split, "seeds": [result["seed"] for result in results],
+        "train_seconds": statistics.median(result["train_seconds"] for result in results)}
 
 
 def markdown(table):
-    lines = ["| split | model | seeds | MAE train | MAE validation | MAE test | test MAE per "
-             "token | test exact | paper train / val / test | train s |",
-             "|---|---|---:|---:|---:|---:|---:|---:|---|---:|"]
-    for entry in table:
-        row, stats = tuple(entry["row"]), entry["stats"]
-        cells = [f"**{figure(stats[key]['median'])}** ({figure(stats[key]['low'])}-"
-                 f"{figure(stats[key]['high'])})" for key in ("train", "validation", "test")]
-        paper = PAPER.get(row) if stats["split"] == "paper" else None
-        lines.append(f"| {stats['split']} | {name_of(row)} | {len(stats['seeds'])} | "
-                     + " | ".join(cells)
-                     + f" | {figure(stats['test']['token_mae'])} | "
-                     f"{100 * stats['test']['exact']:.0f}% | "
-                     + (" / ".join(str(value) for value in paper) if paper else "-")
-                     + f" | {stats['train_seconds']:.0f} |")
-    return "\n".join(lines)
+    header = ["split", "model", "seeds", "MAE train", "MAE validation", "MAE test",
+              "test MAE per token", "test exact", "train s"]
+    rows = [[entry["stats"]["split"], name_of(tuple(entry["row"])),
+             len(entry["stats"]["seeds"]),
+             *(spread_cell(entry["stats"][key]) for key in ("train", "validation", "test")),
+             common.figure(entry["stats"]["test"]["token_mae"]),
+             f"{100 * entry['stats']['test']['exact']:.0f}%",
+             f"{entry['stats']['train_seconds']:.0f}"] for entry in table]
+    return common.markdown_table(header, rows, "ll" + "r" * 7)
 
 
 def picture(folder, path, trained):
@@ -126,62 +115,83 @@ def picture(folder, path, trained):
     plt.close(figure_)
 
 
-def main():
-    from cli import import_tensorflow_quietly, integers
+def main(argv=None):
+    return common.or_fail(lambda: run_table(argv))
 
-    import_tensorflow_quietly()
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seeds", default="0,1,2")
-    parser.add_argument("--jobs", type=int, default=2, help="runs at once")
-    parser.add_argument("--out", default="runs/words")
-    parser.add_argument("--report-only", action="store_true")
-    parser.add_argument("--no-publish", action="store_true")
-    args = parser.parse_args()
-    seeds = integers("seeds", args.seeds, minimum=0)
-    meta = provenance()
 
-    def grid(rows, split):
-        jobs = [(row, split, seed) for row in rows for seed in seeds]
-        if args.report_only:
-            done = [folder_of(args.out, *row, split, seed) for row, split, seed in jobs]
-            return {job: json.loads((path / "results.json").read_text())
-                    for job, path in zip(jobs, done, strict=True)
-                    if (path / "results.json").exists()}
-        with concurrent.futures.ThreadPoolExecutor(args.jobs) as pool:
-            futures = {job: pool.submit(run, args.out, *job) for job in jobs}
-            return {job: future.result() for job, future in futures.items()}
-
-    results = grid(ROWS, "paper")
-    table = [{"row": list(row), "stats": summary([results[(row, "paper", s)] for s in seeds
-                                                  if (row, "paper", s) in results], "paper")}
-             for row in ROWS if any((row, "paper", s) in results for s in seeds)]
-    best = tuple(min(table, key=lambda entry: entry["stats"]["test"]["median"])["row"])
-    far = grid([best], "extrapolation")
-    if far:
-        table.append({"row": list(best), "stats": summary(list(far.values()), "extrapolation")})
+def run_table(argv):
+    arguments = common.parser(__doc__, out="runs/words", report_only=True, from_saved=True)
+    arguments.add_argument("--seeds", default="0,1,2")
+    arguments.add_argument("--jobs", default="2", help="runs at once")
+    args = arguments.parse_args(argv)
+    seeds = common.parse_integers("seeds", args.seeds, minimum=0)
+    jobs = common.parse_integers("jobs", args.jobs)[0]
+    if args.from_saved:
+        meta, payload = common.saved("words_table")
+        table = payload["table"]
+    else:
+        meta, table = provenance(), grid_table(args, seeds, jobs)
+    best = best_row(table)
     text = markdown(table)
     print(text)
     if args.no_publish:
         return 0
-    from data import words
+    if not args.from_saved:  # the picture needs the run's model
+        from data import words
 
-    largest, train_size, validation_size, below = SPLITS["paper"]
-    trained = words.split(seeds[0], largest, train_size, validation_size, below)[0]
-    picture(folder_of(args.out, *best, "paper", seeds[0]), PICTURE, trained)
+        largest, train_size, validation_size, below = SPLITS["paper"]
+        trained = words.split(seeds[0], largest, train_size, validation_size, below)[0]
+        picture(folder_of(args.out, *best, "paper", seeds[0]), PICTURE, trained)
     note = ("Each run: `python train.py --task words_to_number --core CORE --head HEAD "
             f"[--accumulate] [{' '.join(VARIANTS['skip'][1][1:])}] --split SPLIT --seed SEED`, the "
-            "task's defaults otherwise (`tasks/words.py`). MAE of the final value, median over "
+            "task's defaults otherwise (`tasks/words/`). MAE of the final value, median over "
             "the seeds in bold, range in brackets; \"per token\": the MAE of the prediction "
             "after every token; "
             "\"exact\": the share of test numbers whose final value rounds to the number. "
-            "Paper: Trask et al. 2018, section 4.3, recalled (approximate). The picture: the "
-            f"{name_of(best)} model of seed {seeds[0]}, numbers it did not train on."
+            "Trask et al. 2018 (section 4.3) report this task's MAE too; those figures could not "
+            f"be checked against the paper and are not shown. The picture: the {name_of(best)} "
+            f"model of seed {seeds[0]}, numbers it did not train on."
             + (" The runs were made before this report; the commit is the report's."
                if args.report_only else "") + "\n\n"
             f"![prediction after each token](../{PICTURE.relative_to(ROOT).as_posix()})")
     publish("words_table", "Number words to numbers", {"table": table}, text + "\n\n" + note,
             meta, headline=text)
     return 0
+
+
+def best_row(table):
+    """The row of the paper split with the lowest median test MAE."""
+    paper = [entry for entry in table if entry["stats"]["split"] == "paper"]
+    return tuple(min(paper, key=lambda entry: entry["stats"]["test"]["median"])["row"])
+
+
+def grid_table(args, seeds, jobs):
+    """Train (or, with --report-only, read) the rows on the paper split, then the best of
+    them on the extrapolation split; the table's entries."""
+    def grid(rows, split):
+        grid_jobs = [(row, split, seed) for row in rows for seed in seeds]
+        if args.report_only:
+            done = [folder_of(args.out, *row, split, seed) for row, split, seed in grid_jobs]
+            return {job: json.loads((path / "results.json").read_text())
+                    for job, path in zip(grid_jobs, done, strict=True)
+                    if (path / "results.json").exists()}
+        with concurrent.futures.ThreadPoolExecutor(jobs) as pool:
+            futures = {job: pool.submit(run, args.out, *job) for job in grid_jobs}
+            return {job: future.result() for job, future in futures.items()}
+
+    results = grid(ROWS, "paper")
+    table = [{"row": list(row), "stats": summary([results[(row, "paper", s)] for s in seeds
+                                                  if (row, "paper", s) in results], "paper")}
+             for row in ROWS if any((row, "paper", s) in results for s in seeds)]
+    if not table:
+        from errors import UsageError
+
+        raise UsageError(f"--out {args.out}: no finished runs to report")
+    best = best_row(table)
+    far = grid([best], "extrapolation")
+    if far:
+        table.append({"row": list(best), "stats": summary(list(far.values()), "extrapolation")})
+    return table
 
 
 if __name__ == "__main__":

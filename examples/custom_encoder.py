@@ -20,7 +20,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 import keras  # noqa: E402
 
 import nalu  # noqa: E402
-from tasks.mnist import SequenceEncoder  # noqa: E402
+from tasks.mnist.model import SequenceEncoder  # noqa: E402
 
 
 def my_encoder(outputs=1):
@@ -50,7 +50,7 @@ def main(steps=300, head="nac", quiet=False):
     from data.digits import load_digits
     from data.sequences import images_as_floats, training_dataset
     from tasks import get_task
-    from tasks.evaluation import score_lengths
+    from tasks.mnist.evaluation import score_lengths
 
     keras.utils.set_random_seed(0)
     task = get_task("mnist_sum")  # its target, loss and scoring

@@ -4,13 +4,14 @@ import keras
 from keras import ops
 
 from nalu._validation import check_non_negative, check_positive
-from nalu.base import DEFAULT, TINY, ArithmeticUnit, nac_weight, start_nac_at_identity
+from nalu.base import DEFAULT, ArithmeticUnit
 from nalu.cell import UnitCell
+from nalu.formulas import TINY, nac_weight
+from nalu.identity import start_nac_at_identity
 from nalu.registry import register_cell, register_unit
 
 
 @register_unit("inalu")
-@keras.saving.register_keras_serializable(package="nalu")
 class INALU(ArithmeticUnit):
     """Improved NALU: separate paths, input-independent gate, sign retrieval.
 
@@ -94,7 +95,6 @@ class INALU(ArithmeticUnit):
 
 
 @register_cell("inalu")
-@keras.saving.register_keras_serializable(package="nalu")
 class INALUCell(UnitCell):
     """Recurrent iNALU: `h_t = INALU(concat(h_{t-1}, x_t))`."""
 

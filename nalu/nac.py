@@ -1,15 +1,15 @@
 """NAC: the neural accumulator of Trask et al. (2018)."""
 
-import keras
 from keras import ops
 
-from nalu.base import DEFAULT, ArithmeticUnit, nac_weight, start_nac_at_identity
+from nalu.base import DEFAULT, ArithmeticUnit
 from nalu.cell import UnitCell
+from nalu.formulas import nac_weight
+from nalu.identity import start_nac_at_identity
 from nalu.registry import register_cell, register_unit
 
 
 @register_unit("nac")
-@keras.saving.register_keras_serializable(package="nalu")
 class NAC(ArithmeticUnit):
     """Neural accumulator: adds and subtracts its inputs with near-discrete weights.
 
@@ -56,7 +56,6 @@ class NAC(ArithmeticUnit):
 
 
 @register_cell("nac")
-@keras.saving.register_keras_serializable(package="nalu")
 class NACCell(UnitCell):
     """Recurrent NAC: `h_t = NAC(concat(h_{t-1}, x_t))`; solved, it is an exact running sum.
 

@@ -1,16 +1,16 @@
 """NALU: the neural arithmetic logic unit of Trask et al. (2018)."""
 
-import keras
 from keras import ops
 
 from nalu._validation import check_non_negative, check_positive
-from nalu.base import DEFAULT, ArithmeticUnit, nac_weight, safe_log_abs, start_nac_at_identity
+from nalu.base import DEFAULT, ArithmeticUnit
 from nalu.cell import UnitCell
+from nalu.formulas import nac_weight, safe_log_abs
+from nalu.identity import start_nac_at_identity
 from nalu.registry import register_cell, register_unit
 
 
 @register_unit("nalu")
-@keras.saving.register_keras_serializable(package="nalu")
 class NALU(ArithmeticUnit):
     """Neural arithmetic logic unit: a learned gate between adding and multiplying.
 
@@ -97,7 +97,6 @@ class NALU(ArithmeticUnit):
 
 
 @register_cell("nalu")
-@keras.saving.register_keras_serializable(package="nalu")
 class NALUCell(UnitCell):
     """Recurrent NALU: `h_t = NALU(concat(h_{t-1}, x_t))`; every NALU argument is accepted.
 

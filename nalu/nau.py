@@ -1,6 +1,5 @@
 """NAU: the neural addition unit of Madsen & Johansen (2020)."""
 
-import keras
 from keras import ops
 
 from nalu.base import DEFAULT, LinearUnit
@@ -10,7 +9,6 @@ from nalu.registry import register_cell, register_unit
 
 
 @register_unit("nau")
-@keras.saving.register_keras_serializable(package="nalu")
 class NAU(LinearUnit):
     """Neural addition unit: a linear layer whose weights are clipped to [-1, 1].
 
@@ -46,7 +44,6 @@ class NAU(LinearUnit):
 
 
 @register_cell("nau")
-@keras.saving.register_keras_serializable(package="nalu")
 class NAUCell(UnitCell):
     """Recurrent NAU: `h_t = NAU(concat(h_{t-1}, x_t))`."""
 

@@ -4,14 +4,14 @@ import keras
 from keras import ops
 
 from nalu._validation import check_positive
-from nalu.base import DEFAULT, LinearUnit, safe_log_abs
+from nalu.base import DEFAULT, LinearUnit
 from nalu.cell import UnitCell
 from nalu.constraints import Clip
+from nalu.formulas import safe_log_abs
 from nalu.registry import register_cell, register_unit
 
 
 @register_unit("nmu")
-@keras.saving.register_keras_serializable(package="nalu")
 class NMU(LinearUnit):
     """Neural multiplication unit: multiplies the inputs it selects, negatives included.
 
@@ -65,7 +65,6 @@ class NMU(LinearUnit):
 
 
 @register_cell("nmu")
-@keras.saving.register_keras_serializable(package="nalu")
 class NMUCell(UnitCell):
     """Recurrent NMU: `h_t = NMU(concat(h_{t-1}, x_t))`; solved, a running product."""
 

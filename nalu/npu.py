@@ -7,9 +7,11 @@ import numpy as np
 from keras import ops
 
 from nalu._validation import check_non_negative, check_positive
-from nalu.base import DEFAULT, TINY, ArithmeticUnit, assign_rows, start_linear_at_identity
+from nalu.base import DEFAULT, ArithmeticUnit
 from nalu.cell import UnitCell
 from nalu.constraints import Clip
+from nalu.formulas import TINY
+from nalu.identity import assign_rows, start_linear_at_identity
 from nalu.registry import register_cell, register_unit
 
 
@@ -64,7 +66,6 @@ class PowerUnit(ArithmeticUnit):
 
 
 @register_unit("npu")
-@keras.saving.register_keras_serializable(package="nalu")
 class NPU(PowerUnit):
     """Neural power unit: learns real powers and products of its inputs, negatives included.
 
@@ -121,7 +122,6 @@ class NPU(PowerUnit):
 
 
 @register_cell("npu")
-@keras.saving.register_keras_serializable(package="nalu")
 class NPUCell(UnitCell):
     """Recurrent NPU: `h_t = NPU(concat(h_{t-1}, x_t))`."""
 

@@ -1,16 +1,15 @@
 """RealNPU: the real-valued neural power unit of Heim, Pevny and Smidl (2020)."""
 
-import keras
 from keras import ops
 
-from nalu.base import DEFAULT, start_linear_at_identity
+from nalu.base import DEFAULT
 from nalu.cell import UnitCell
+from nalu.identity import start_linear_at_identity
 from nalu.npu import PowerUnit, relevance_inputs
 from nalu.registry import register_cell, register_unit
 
 
 @register_unit("realnpu")
-@keras.saving.register_keras_serializable(package="nalu")
 class RealNPU(PowerUnit):
     """Real neural power unit: the NPU without its imaginary weights.
 
@@ -59,7 +58,6 @@ class RealNPU(PowerUnit):
 
 
 @register_cell("realnpu")
-@keras.saving.register_keras_serializable(package="nalu")
 class RealNPUCell(UnitCell):
     """Recurrent RealNPU: `h_t = RealNPU(concat(h_{t-1}, x_t))`."""
 

@@ -1,21 +1,26 @@
 """The unit registry: a unit added here shows up in every CLI, sweep and report.
 
 A unit file decorates its layer with `@register_unit("name")` and its recurrent cell with
-`@register_cell("name")`; `UNITS` and `CELLS` are then read by `tasks/`, `train.py` and
-`sweep.py`, so there is no hand-kept list of units anywhere else.
+`@register_cell("name")`, the one decorator each class needs: it also registers the class
+for Keras serialization (`nalu>ClassName`). `UNITS` and `CELLS` are then read by `tasks/`,
+`train.py` and `sweep.py`, so there is no hand-kept list of units anywhere else.
 """
+
+import keras
+
+serializable = keras.saving.register_keras_serializable(package="nalu")
 
 UNITS = {}
 CELLS = {}
 
 
 def register_unit(name):
-    """Class decorator: make a unit layer selectable as `name`."""
+    """Class decorator: make a unit layer selectable as `name` (and serializable)."""
 
     def decorator(cls):
         if name in UNITS:
             raise ValueError(f"unit name {name!r} is registered twice")
-        UNITS[name] = cls
+        UNITS[name] = serializable(cls)
         cls.unit_name = name
         return cls
 
@@ -23,12 +28,12 @@ def register_unit(name):
 
 
 def register_cell(name):
-    """Class decorator: make a recurrent cell selectable as `name`."""
+    """Class decorator: make a recurrent cell selectable as `name` (and serializable)."""
 
     def decorator(cls):
         if name in CELLS:
             raise ValueError(f"cell name {name!r} is registered twice")
-        CELLS[name] = cls
+        CELLS[name] = serializable(cls)
         return cls
 
     return decorator

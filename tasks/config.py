@@ -1,4 +1,5 @@
-"""The typed configuration of one training run, one dataclass per task family.
+"""The framework of typed run configurations; each task family subclasses `RunConfig` in
+its own folder (`tasks/mnist/config.py`, ...).
 
 Each field is declared once with `setting(...)`: its default, its help text and the kind of
 value it takes. `add_flags` turns the fields into train.py's flags (`batch_size` ->
@@ -10,6 +11,7 @@ None takes the task's default when the config is resolved (`RunConfig.resolved`)
 import dataclasses
 import math
 import numbers
+from typing import ClassVar
 
 from errors import UsageError
 
@@ -53,6 +55,15 @@ class RunConfig:
     checkpoint_every: int = setting(0, "steps between checkpoints (0: none)", "int", 0)
     resume: str | None = setting(None, "run folder of an interrupted run to continue")
 
+    # Fields that config.json files saved before them lack, with their "off" value: that, not
+    # today's default, is what those runs trained with.
+    ADDED_LATER: ClassVar[dict] = {}
+
+    def run_name(self):
+        """The run folder's default name."""
+        return name_of(self.task, self.core, self.head,
+                       f"len{self.length}" if self.length else None, f"seed{self.seed}")
+
     def resolved(self, defaults):
         """A copy with every None field that `defaults` names filled in, then validated."""
         filled = {
@@ -79,7 +90,13 @@ class RunConfig:
     def from_json(cls, saved):
         """A config from a saved config.json (fields it does not know are dropped)."""
         names = {field.name for field in dataclasses.fields(cls)}
-        return cls(**{key: value for key, value in saved.items() if key in names})
+        return cls(**{key: value for key, value in {**cls.ADDED_LATER, **saved}.items()
+                      if key in names})
+
+
+def name_of(*parts):
+    """A run folder name: the parts that are not None, joined by dashes."""
+    return "-".join(str(part) for part in parts if part is not None)
 
 
 def numbers_of(item):
@@ -112,40 +129,6 @@ def check_value(field, value):
             raise UsageError(f"{flag} {value}: must be an integer from {low} to {high}")
 
 
-@dataclasses.dataclass
-class MnistConfig(RunConfig):
-    """A run of an MNIST digit-sequence task (tasks/mnist.py)."""
-
-    digits: str = setting("auto", "digit images: auto, bundled, mnist or a path")
-    eval_sequences: int | None = setting(None, "test sequences per evaluation length", "int", 1)
-    shift: int | None = setting(None, "move each training image by a random offset of up to "
-                                "this many pixels (0: off)", "int", 0, 8)
-    weight_decay: float | None = setting(None, "AdamW weight decay of the digit encoder's "
-                                         "weights; the core and head are never decayed (0: "
-                                         "off)", "float", None, 1)
-    dropout: float | None = setting(None, "dropout rate on the encoder's 500-unit hidden layer "
-                                    "while training (0: off)", "float", None, 1)
-    test_shift: int | None = setting(None, "outside training, encode an image as the mean "
-                                     "over the image moved by every offset of up to this "
-                                     "many pixels, (2N+1)^2 copies (0: off)", "int", 0, 4)
-    encoder_norm: str | None = setting(None, "normalisation after each hidden layer of the "
-                                       "digit encoder: layer, or none (the paper's encoder)")
-
-    def validate(self):
-        super().validate()
-        for name in ("weight_decay", "dropout"):
-            value = getattr(self, name)
-            if value is not None and value < 0:
-                raise UsageError(f"{flag_name(name)} {value}: must be a number in [0, 1)")
-
-
-@dataclasses.dataclass
-class ArithmeticConfig(RunConfig):
-    """A run of an arithmetic task (tasks/arithmetic.py): one seed of one model."""
-
-    op: str | None = setting(None, "arithmetic operation")
-
-
 def parse_text(field, text):
     """A flag's text as the field's value; a UsageError naming the flag otherwise."""
     kind, flag = field.metadata["kind"], flag_name(field)
@@ -160,7 +143,7 @@ def parse_text(field, text):
         except ValueError:
             raise UsageError(f"{flag} {text}: must be a number") from None
     if kind == "lengths":
-        return parse_lengths(flag.removeprefix("--"), text)
+        return parse_integers(flag.removeprefix("--"), text)
     if kind == "names":
         return tuple(part.strip() for part in text.split(",") if part.strip())
     if kind == "range":
@@ -199,30 +182,26 @@ def from_flags(config_class, arguments):
     return config_class(**values)
 
 
-def check_positive_int(flag, value):
-    """`value` as an int, or a UsageError naming `--flag` and the value."""
-    flag = "--" + flag.replace("_", "-")
-    if isinstance(value, str):
-        try:
-            value = int(value.strip())
-        except ValueError:
-            raise UsageError(f"{flag} {value}: must be a positive integer") from None
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value <= 0:
-        raise UsageError(f"{flag} {value}: must be a positive integer")
-    return int(value)
-
-
-def parse_lengths(flag, text):
-    """'10,100,1000' -> [10, 100, 1000]; a UsageError naming the flag otherwise."""
+def parse_integers(flag, text, minimum=1):
+    """'10,100,1000' -> [10, 100, 1000], each at least `minimum`; a UsageError naming
+    `--flag` and the text otherwise. The one parser of integer lists (and single integers)."""
     parts = [part.strip() for part in str(text).split(",")]
-    if not parts or any(not part for part in parts):
-        raise UsageError(f"--{flag} {text}: must be a comma-separated list of positive integers")
     try:
-        lengths = [int(part) for part in parts]
+        values = [int(part) for part in parts]
     except ValueError:
-        raise UsageError(
-            f"--{flag} {text}: must be a comma-separated list of positive integers"
-        ) from None
-    if any(length <= 0 for length in lengths):
-        raise UsageError(f"--{flag} {text}: lengths must be positive integers")
-    return lengths
+        values = None
+    if not values:
+        raise UsageError(f"--{flag} {text}: must be a comma-separated list of integers "
+                         f">= {minimum}")
+    if any(value < minimum for value in values):
+        what = "positive integers" if minimum == 1 else f"integers >= {minimum}"
+        raise UsageError(f"--{flag} {text}: must be {what}")
+    return values
+
+
+def parse_integer(flag, text, minimum=1):
+    """'32' -> 32 (at least `minimum`); a UsageError naming `--flag` and the text otherwise."""
+    values = parse_integers(flag, text, minimum)
+    if len(values) != 1:
+        raise UsageError(f"--{flag} {text}: must be one integer")
+    return values[0]

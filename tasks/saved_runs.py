@@ -11,7 +11,7 @@ from tasks.runs import read_json_object
 @dataclasses.dataclass
 class SavedRun:
     folder: Path
-    config: object  # the task family's config (tasks/config.py)
+    config: object  # the task family's config (a `tasks.config.RunConfig`)
     results: dict
 
     @property
@@ -21,8 +21,8 @@ class SavedRun:
     def load_model(self, flag="run"):
         """The run's model.keras; a UsageError if it is missing, truncated or corrupt."""
 
-        import nalu  # noqa: F401  (registers the units for deserialization)
-        import tasks.training  # noqa: F401  (registers EncoderAdamW, the --weight-decay optimizer)
+        import nalu  # noqa: F401  (registers the units for deserialization; the tasks
+        # package, imported with the registry, registers its own layers and optimizer)
 
         path = self.folder / "model.keras"
         if not path.exists():

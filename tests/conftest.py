@@ -25,7 +25,8 @@ TINY = ["--task", "mnist_sum", "--len", "3", "--steps", "30", "--batch-size", "4
 
 def run_script(script, *arguments, check=True):
     """Run one of the project's commands as a user would, from the checkout's root: a script
-    (`train.py`) or a module (`benchmarks.digit_errors`, run with -m); capture its output."""
+    (`train.py`) or a module (`benchmarks.diagnostics.digit_errors`, run with -m); capture
+    its output."""
     environment = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3", "CUDA_VISIBLE_DEVICES": ""}
     command = [str(ROOT / script)] if script.endswith(".py") else ["-m", script]
     return subprocess.run([sys.executable, *command, *arguments], cwd=ROOT,

@@ -100,7 +100,7 @@ def test_models_saved_by_version_0_1_0_load_and_give_the_same_outputs():
     """A model of every unit and cell saved by nalu 0.1.0 loads and computes what it did."""
     from pathlib import Path
 
-    folder = Path(__file__).parents[1] / "data"
+    folder = Path(__file__).parents[1] / "fixtures"
     model = keras.saving.load_model(folder / "units-0.1.0.keras")
     saved = np.load(folder / "units-0.1.0-outputs.npz")
     outputs = model.predict(saved["inputs"], verbose=0)

@@ -1,0 +1,109 @@
+"""The frame every benchmark script stands on: its parser and one-line errors, running a
+training as a user runs it, summaries over seeds, and Markdown tables. A benchmark is its
+experiment; what it publishes goes through `benchmarks.publish`."""
+
+import json
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from cli import ArgumentParser, import_tensorflow_quietly, or_fail, select_backend
+from tasks.config import parse_integers
+
+ROOT = Path(__file__).resolve().parents[1]
+
+__all__ = ["ROOT", "figure", "markdown_table", "or_fail", "parse_integers", "parser", "saved",
+           "spread", "spread_cell", "timed_training", "train_once"]
+
+
+def parser(doc, out=None, report_only=False, backend=False, from_saved=False,
+           tensorflow=True):
+    """A benchmark's parser: one-line errors (exit 2), `--no-publish`, `--out` (when `out` is
+    its default), `--report-only` and `--from-saved` (when asked). With `backend`, Keras'
+    backend is chosen first (`--backend auto`: the fastest installed, as the sweeps do);
+    with `tensorflow`, TensorFlow is imported quietly (a script that only starts commands
+    needs neither)."""
+    if backend:
+        select_backend(["--backend", "auto"])
+    if tensorflow:
+        import_tensorflow_quietly()
+    arguments = ArgumentParser(description=doc.strip().splitlines()[0])
+    arguments.add_argument("--no-publish", action="store_true",
+                           help="print the tables, write nothing to docs/")
+    if out is not None:
+        arguments.add_argument("--out", default=out, help="folder of the runs")
+    if report_only:
+        arguments.add_argument("--report-only", action="store_true",
+                               help="no training: the tables from the runs in --out")
+    if from_saved:
+        arguments.add_argument("--from-saved", action="store_true", help="no runs: the "
+                               "tables again from the published JSON (docs/results/)")
+    return arguments
+
+
+def saved(name):
+    """(provenance, payload) of the published `docs/results/<name>.json`; a UsageError
+    naming `--from-saved` when it is missing."""
+    from errors import UsageError
+
+    path = ROOT / "docs" / "results" / f"{name}.json"
+    if not path.exists():
+        raise UsageError(f"--from-saved: {path} is missing")
+    payload = json.loads(path.read_text())
+    meta = {key: payload.pop(key) for key in ("command", "commit", "date", "machine")}
+    return meta, payload
+
+
+def timed_training(folder, *flags):
+    """`python train.py FLAGS` into `folder` (a new run), as a user runs it: (its
+    results.json, wall seconds including start-up)."""
+    folder = Path(folder)
+    started = time.perf_counter()
+    subprocess.run([sys.executable, str(ROOT / "train.py"), *flags, "--out", str(folder.parent),
+                    "--name", folder.name, "--quiet"], check=True, cwd=ROOT,
+                   stdout=subprocess.DEVNULL)
+    seconds = time.perf_counter() - started
+    return json.loads((folder / "results.json").read_text()), seconds
+
+
+def train_once(folder, *flags):
+    """`timed_training` unless `folder` holds its results already; a folder without results
+    (a stopped run) is trained again from the start. Returns the run's results.json."""
+    folder = Path(folder)
+    if (folder / "results.json").exists():
+        return json.loads((folder / "results.json").read_text())
+    if folder.exists():
+        shutil.rmtree(folder)
+    print(f"training {folder.name}", flush=True)
+    return timed_training(folder, *flags)[0]
+
+
+def spread(values):
+    """{"median", "low", "high"} of some numbers (one per seed)."""
+    values = list(values)
+    return {"median": statistics.median(values), "low": min(values), "high": max(values)}
+
+
+def figure(value):
+    """A figure for a table: three significant digits, whole numbers past 1,000."""
+    return f"{value:.3g}" if value < 1000 else f"{value:,.0f}"
+
+
+def spread_cell(stats):
+    """A `spread` as a cell: the median in bold, the range in brackets."""
+    if stats["low"] == stats["high"]:
+        return figure(stats["median"])
+    return f"**{figure(stats['median'])}** ({figure(stats['low'])}-{figure(stats['high'])})"
+
+
+def markdown_table(header, rows, align=None):
+    """A Markdown table of `header` (names) and `rows` (cells); `align` a string of `l`/`r`
+    per column (default: the first left, the rest right)."""
+    align = align or "l" + "r" * (len(header) - 1)
+    rule = "|" + "|".join("---" if side == "l" else "---:" for side in align) + "|"
+    lines = ["| " + " | ".join(header) + " |", rule]
+    lines += ["| " + " | ".join(str(cell) for cell in row) + " |" for row in rows]
+    return "\n".join(lines)

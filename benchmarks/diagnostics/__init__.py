@@ -1,0 +1,1 @@
+"""Print-only diagnostics: each prints what it measures and publishes nothing."""

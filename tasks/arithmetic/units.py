@@ -1,0 +1,40 @@
+"""How the arithmetic tasks train each unit, in one table keyed by unit name.
+
+The layers in `nalu/` know their math only; which recipe, which regularizer strength and
+which unit goes below a unit are experiment settings and live here. A unit missing from the
+table trains with `UnitTraining()`: the standard recipe, no sparsity regularizer, itself
+as the first layer.
+"""
+
+import dataclasses
+
+
+@dataclasses.dataclass(frozen=True)
+class UnitTraining:
+    sparsity_strength: float | None = None  # lambda_hat of the paper's sparsity regularizer
+    discretization_strength: float | None = None  # iNALU's push of W_hat, M_hat, gate past 20
+    recipe: str = "standard"  # static task recipe (tasks.arithmetic.settings.RECIPES)
+    first_layer: str | None = None  # unit below it in a static two-layer model (None: itself)
+    options: dict = dataclasses.field(default_factory=dict)  # constructor options
+
+
+UNIT_TRAINING = {
+    # Madsen & Johansen 2020: NAU with sparsity 0.01; NMU with 10, below it a NAU computing
+    # a and b; NAU -> NMU needs the averaged recipe to leave the symmetric saddle of `mul`
+    "nau": UnitTraining(sparsity_strength=0.01),
+    "nmu": UnitTraining(sparsity_strength=10.0, recipe="averaged", first_layer="nau"),
+    # Schloer et al. 2020: 0.05 * mean(max(20 - |v|, 0)) on W_hat, M_hat and the gate, so
+    # that tanh, sigmoid and the gate saturate; without it the gate stays inside (0, 1) and
+    # both paths leak into every output. W_hat starts around 0, not at the paper's
+    # N(0.88, 0.2): from that start the multiplicative path of a 100-input layer multiplies
+    # all its inputs (W_m about 0.44 each) and the first outputs are ~1e7 times the targets
+    # (tests/test_protocols.py); iNALU's own two-input protocol keeps the paper's start.
+    "inalu": UnitTraining(discretization_strength=0.05, options={
+        "w_hat_initializer": {"class_name": "RandomNormal",
+                              "config": {"mean": 0.0, "stddev": 0.2}}}),
+}
+
+
+def unit_training(name):
+    """The training settings of the unit registered as `name`."""
+    return UNIT_TRAINING.get(name, UnitTraining())

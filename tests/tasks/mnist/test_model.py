@@ -1,0 +1,79 @@
+"""The MNIST sequence model: the encoder's normalisation and test-time shifts, and calls at
+any length."""
+
+import numpy as np
+
+
+def moved(images, rows, columns):
+    """`images` (n, 28, 28, 1) moved by (rows, columns) whole pixels, zeros filled in."""
+    out = np.zeros_like(images)
+    source = images[:, max(0, -rows):28 - max(0, rows), max(0, -columns):28 - max(0, columns)]
+    out[:, max(0, rows):max(0, rows) + source.shape[1],
+        max(0, columns):max(0, columns) + source.shape[2]] = source
+    return out
+
+
+def test_layer_norm_normalises_each_image_on_its_own():
+    """--encoder-norm layer: a normalisation after each conv layer and the dense(500) layer
+    that scales each image's activations to mean 0 and variance 1 over all its units; an
+    image's encoding is the same alone as within any batch, in training and outside it."""
+    import keras
+
+    from tasks.mnist.model import build_encoder
+
+    encoder = build_encoder(1, norm="layer")
+    norms = [index for index, layer in enumerate(encoder.layers)
+             if isinstance(layer, keras.layers.GroupNormalization)]
+    assert [type(encoder.layers[index - 1]).__name__ for index in norms] == [
+        "Conv2D", "Conv2D", "Dense"]
+    assert not any(isinstance(layer, keras.layers.GroupNormalization)
+                   for layer in build_encoder(1).layers)
+    rng = np.random.default_rng(2)
+    images = rng.random((6, 28, 28, 1)).astype("float32")
+    conv = np.asarray(encoder.layers[0](images)).reshape(6, -1)
+    normalised = np.asarray(encoder.layers[1](encoder.layers[0](images))).reshape(6, -1)
+    epsilon = encoder.layers[1].epsilon
+    expected = ((conv - conv.mean(axis=1, keepdims=True))
+                / np.sqrt(conv.var(axis=1, keepdims=True) + epsilon))
+    np.testing.assert_allclose(normalised, expected, rtol=1e-3, atol=1e-3)
+    for training in (True, False):
+        alone = np.asarray(encoder(images[:1], training=training))
+        in_batch = np.asarray(encoder(images, training=training))[:1]
+        np.testing.assert_allclose(alone, in_batch, rtol=1e-5, atol=1e-6)
+
+
+def test_test_shift_averages_the_encoder_over_every_move_outside_training_only():
+    """--test-shift 1: outside training an image's encoding is the mean of the plain encoder's
+    over the 9 moves of up to one pixel; in training it is the plain encoder's own."""
+    from tasks.mnist.model import build_encoder
+
+    shifted = build_encoder(3, test_shift=1)
+    plain = build_encoder(3)
+    plain.set_weights(shifted.get_weights())
+    images = np.random.default_rng(0).random((5, 28, 28, 1)).astype("float32")
+    expected = np.mean([np.asarray(plain(moved(images, rows, columns)))
+                        for rows in (-1, 0, 1) for columns in (-1, 0, 1)], axis=0)
+    inference = np.asarray(shifted.predict(images, verbose=0))
+    assert inference.shape == (5, 3)
+    np.testing.assert_allclose(inference, expected, rtol=1e-5, atol=1e-6)
+    assert not np.allclose(inference, np.asarray(plain(images)), rtol=1e-3, atol=1e-4)
+    np.testing.assert_allclose(np.asarray(shifted(images, training=True)),
+                               np.asarray(plain(images)), rtol=1e-6, atol=1e-7)
+
+
+def test_the_model_predicts_one_length_after_another():
+    """model.predict at lengths 7, 1 and 4 in turn (Keras' TimeDistributed failed on the
+    second): each sum is the sum of the model's values for the single images."""
+    from tasks.mnist.config import MnistConfig
+    from tasks.registry import get_task
+
+    task = get_task("mnist_sum")
+    config = MnistConfig(task="mnist_sum", steps=10)
+    model = task.make_model(config.resolved(task.defaults_for(config)))
+    rng = np.random.default_rng(1)
+    for length in (7, 1, 4):
+        images = rng.random((3, length, 28, 28, 1)).astype("float32")
+        sums = np.asarray(model.predict(images, verbose=0)).ravel()
+        singles = np.asarray(model.predict(images.reshape(-1, 1, 28, 28, 1), verbose=0))
+        np.testing.assert_allclose(sums, singles.reshape(3, length).sum(axis=1), rtol=1e-4,
+                                   atol=1e-6)
