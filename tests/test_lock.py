@@ -19,9 +19,7 @@ def locked_versions():
 
 
 def test_every_declared_requirement_is_pinned_within_its_range():
-    """Each dependency and extra of pyproject.toml (for Linux, Python 3.11) has one pin in the
-    lock, inside the range pyproject.toml declares: a changed range without a refreshed lock
-    fails here."""
+    """Every requirement of pyproject.toml has one pin in the lock, within its range."""
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
     declared = list(project["dependencies"])
     for extra in project["optional-dependencies"].values():

@@ -109,6 +109,7 @@ CASES = {
 @pytest.mark.parametrize("case", sorted(CASES))
 def test_a_bad_file_is_one_line_naming_it_and_nothing_changes(tmp_path, finished_run, capsys,
                                                               case):
+    """A corrupt file of any kind: exit 2, one line naming it, every file left byte for byte."""
     damage, command, extra, message = CASES[case]
     run = shutil.copytree(finished_run, tmp_path / "run")
     damage(run)
@@ -140,8 +141,7 @@ def test_out_naming_a_file_is_refused_and_the_file_kept(tmp_path, small_digits, 
 
 
 def test_a_corrupt_job_result_is_named_before_any_job_runs(tmp_path):
-    """A grid whose folder holds a job result that is not JSON fails naming that job, and
-    runs nothing (the other job's result is not written)."""
+    """A job result that is not JSON is named, and no job runs."""
     from errors import UsageError
     from tasks.jobs import Job, run_jobs
 

@@ -9,8 +9,7 @@ from tests.conftest import refused_in_process
 
 
 def test_publish_replaces_its_own_section_and_keeps_the_others(tmp_path, monkeypatch):
-    """Re-publishing a section replaces it in docs/results.md and in the README's block; other
-    sections stay; the JSON holds the provenance."""
+    """Publishing replaces its own section and README block, keeps the others, saves provenance."""
     results, readme = tmp_path / "results.md", tmp_path / "README.md"
     readme.write_text("intro\n<!-- begin a -->\nold\n<!-- end a -->\noutro\n")
     monkeypatch.setattr(publishing, "RESULTS", results)
@@ -29,8 +28,7 @@ def test_publish_replaces_its_own_section_and_keeps_the_others(tmp_path, monkeyp
 
 
 def test_table2_runs_the_grid_once_and_summarises_over_seeds(tmp_path, small_digits, capsys):
-    """Two seeds of one core: trained once (a second call trains nothing), the table gives
-    the median and range of the per-seed MAE; a stopped run's folder is trained again."""
+    """The grid trains each run once, retrains a stopped one, and gives median and range."""
     from benchmarks.table2 import main
 
     out = tmp_path / "grid"

@@ -30,8 +30,7 @@ def test_evaluate_adds_new_lengths_and_keeps_old_ones(run_copy):
 
 
 def test_evaluate_replaces_saved_lengths_only_when_asked(run_copy):
-    """A length already scored keeps its saved figures (other --sequences would change
-    them) unless --replace is given."""
+    """A length already scored keeps its saved figures unless --replace is given."""
     saved = (run_copy / "results.json").read_bytes()
     output = run_script("evaluate.py", str(run_copy), "--lengths", "3", "--sequences", "8",
                         "--quiet")
@@ -64,8 +63,7 @@ def test_chunked_evaluation_equals_whole_sequence_evaluation(finished_run):
 
 
 def test_report_from_two_runs(tmp_path, finished_run, small_digits):
-    """Two runs: table.md has a row per run, both PNGs decode (train.py's and report.py's
-    main in this process)."""
+    """report.py on two runs: a row per run in table.md, and both pictures decode."""
     from report import main as report
     from train import main as train_main
 
@@ -158,9 +156,7 @@ def test_digit_errors_loads_a_default_mnist_sum_run_and_scores_its_test_digits(f
 
 
 def test_shift_rescore_reproduces_the_run_at_its_own_shift_and_differs_at_others(finished_run):
-    """benchmarks/diagnostics/shift_rescore.py re-scores a run (trained with the mnist_sum default
-    --test-shift 0) under test shifts 0 and 1: shift 0 gives the MAE in its results.json,
-    shift 1 other figures."""
+    """shift_rescore at shift 0 gives the run's own MAE, at shift 1 other figures."""
     from benchmarks.diagnostics import shift_rescore as script
 
     results = json.loads((finished_run / "results.json").read_text())

@@ -78,6 +78,7 @@ def scores(metrics):
 
 
 def test_train_killed_anywhere_resumes_to_the_uninterrupted_result(tmp_path, small_digits):
+    """train.py killed at seeded moments and mid-write resumes to the uninterrupted result."""
     common = [*TINY, "--steps", "60", "--checkpoint-every", "10", "--digits", small_digits,
               "--out", str(tmp_path)]
     seconds = timed("train.py", *common, "--name", "whole")
@@ -101,6 +102,7 @@ def test_train_killed_anywhere_resumes_to_the_uninterrupted_result(tmp_path, sma
 
 
 def test_evaluate_killed_anywhere_reruns_to_the_uninterrupted_result(tmp_path, finished_run):
+    """evaluate.py killed at seeded moments and mid-write reruns to the uninterrupted result."""
     arguments = ["--lengths", "3,200", "--sequences", "16", "--quiet"]
     whole = shutil.copytree(finished_run, tmp_path / "whole")
     seconds = timed("evaluate.py", str(whole), *arguments)
@@ -126,6 +128,7 @@ def sweep_figures(folder):
 
 
 def test_sweep_killed_anywhere_resumes_to_the_uninterrupted_result(tmp_path):
+    """sweep.py killed at seeded moments and mid-write resumes to the uninterrupted result."""
     common = ["--task", "arith_static", "--op", "add", "--units", "nau,linear", "--seeds", "2",
               "--steps", "300", "--lr", "0.01", "--out", str(tmp_path), "--quiet"]
     seconds = timed("sweep.py", *common, "--name", "whole")
@@ -144,9 +147,7 @@ def test_sweep_killed_anywhere_resumes_to_the_uninterrupted_result(tmp_path):
 
 def test_a_benchmark_grid_killed_anywhere_reruns_to_the_uninterrupted_table(tmp_path,
                                                                             small_digits):
-    """benchmarks.table2's grid (each job a train.py subprocess): its process group killed at
-    a seeded moment, then while a job's result is being written; run again, it prints the
-    uninterrupted run's table."""
+    """The table2 grid killed at a seeded moment and mid-write reruns to the same table."""
     def arguments(out):
         return ["--tasks", "mnist_sum", "--cores", "nac", "--encoders", "layer", "--seeds",
                 "0,1", "--digits", small_digits, "--out", str(out), "--no-publish", "--",

@@ -80,8 +80,7 @@ def test_a_second_run_never_overwrites_the_first(tmp_path, small_digits):
     (["--task", "arith_static", "--core", "lstm"], "--core lstm"),
 ])
 def test_bad_input_is_one_line_naming_the_flag(tmp_path, capsys, arguments, flag):
-    """Bad flags exit 2 with one line naming flag and value, nothing written (train.py's
-    main in this process; the next test runs the command itself)."""
+    """Bad flags: exit 2, one line naming the flag and the value, nothing written."""
     from train import main
 
     code, lines = refused_in_process(main, [*arguments, "--out", str(tmp_path / "out"),
@@ -100,9 +99,7 @@ def test_the_command_refuses_bad_input_in_one_line(tmp_path):
 
 @pytest.mark.parametrize("backend", ["jax", "torch"])
 def test_an_mnist_task_on_another_backend_is_one_line(tmp_path, backend):
-    """The MNIST tasks feed tf.data batches: under another backend the command says so in
-    one line, exit 2, nothing written (not a traceback from inside the input pipeline, nor
-    a crash importing TensorFlow beside torch)."""
+    """An MNIST task under a backend other than TensorFlow is refused in one line, exit 2."""
     pytest.importorskip(backend)
     environment = {**os.environ, "KERAS_BACKEND": backend, "TF_CPP_MIN_LOG_LEVEL": "3",
                    "CUDA_VISIBLE_DEVICES": ""}
@@ -126,8 +123,7 @@ def test_digits_that_are_not_mnist_are_refused(tmp_path):
 
 def test_a_diverging_run_stops_names_the_step_and_keeps_its_last_finite_checkpoint(
         tmp_path, small_digits):
-    """A learning rate that blows the weights up: training stops at the first NaN/inf loss,
-    says so, records the step, and the saved model is the last finite checkpoint."""
+    """A NaN loss stops training, names the step, and keeps the last finite checkpoint."""
     import keras
 
     import nalu  # noqa: F401  (registers the cells for loading)
@@ -146,9 +142,7 @@ def test_a_diverging_run_stops_names_the_step_and_keeps_its_last_finite_checkpoi
 
 
 def test_mnist_prod_reads_a_unit_core_state_directly_and_a_baseline_through_a_layer():
-    """Trained on length 2 only, a linear head k and an encoder scale c are tied only by
-    k c^2 = 1, so a product model extrapolates only when the state is the answer: unit cores
-    default to the identity head there; baselines keep the linear head."""
+    """mnist_prod: a unit core's state is the answer (identity head); baselines keep linear."""
     from tasks.mnist.config import MnistConfig
     from tasks.runner import prepare
 
@@ -161,10 +155,7 @@ def test_mnist_prod_reads_a_unit_core_state_directly_and_a_baseline_through_a_la
 
 
 def test_a_run_checkpointed_by_the_earlier_format_still_resumes(tmp_path, small_digits):
-    """Earlier versions wrote one `checkpoint.keras` and `{"step": N}` and a config.json
-    without the later knobs (--shift, --weight-decay, --dropout, --test-shift,
-    --encoder-norm); --resume takes them as off (not as today's defaults) and ends where an
-    uninterrupted run ends."""
+    """A run in the older checkpoint and config format resumes, its later knobs off."""
     train(*TINY, "--steps", "30", "--checkpoint-every", "10", "--digits", small_digits,
           "--out", str(tmp_path), "--name", "run", "--shift", "0", "--weight-decay", "0",
           "--dropout", "0", "--test-shift", "0", "--encoder-norm", "none")
@@ -186,8 +177,7 @@ def test_a_run_checkpointed_by_the_earlier_format_still_resumes(tmp_path, small_
 
 
 def test_weight_decay_reaches_only_the_encoder_also_after_a_reload(tmp_path):
-    """--weight-decay: AdamW decays the encoder's weights, never the core's or the head's,
-    also for a model reloaded from disk to train on (as --resume does)."""
+    """--weight-decay decays the encoder's weights only, also in a reloaded model."""
     import keras
 
     from tasks.mnist.config import MnistConfig
@@ -213,8 +203,7 @@ def test_weight_decay_reaches_only_the_encoder_also_after_a_reload(tmp_path):
 
 
 def test_dropout_acts_in_training_only_and_survives_a_reload(tmp_path):
-    """--dropout puts a Dropout layer after the encoder's dense(500): training calls are
-    random, inference calls (fit's evaluation, predict, the evaluator) are not."""
+    """--dropout is random in training only, and keeps working after a reload."""
     import keras
 
     from tasks.mnist.config import MnistConfig

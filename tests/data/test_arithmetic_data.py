@@ -82,8 +82,7 @@ def test_perturbed_solution_errs_by_about_epsilon():
     ({"overlap_ratio": 1.5}, "overlap_ratio=1.5", "--overlap-ratio 1.5"),
 ])
 def test_bad_settings_name_the_argument_and_the_command_line_its_flag(arguments, named, flag):
-    """Unknown op, empty or inverted range, ratio outside (0, 1]: a UsageError naming the
-    Python argument and value; the command line says it of the flag."""
+    """Bad op, range or ratio: a UsageError naming the argument (and, as a flag, the flag)."""
     with pytest.raises(UsageError) as raised:
         ArithmeticData(**arguments)
     assert str(raised.value).startswith(named)

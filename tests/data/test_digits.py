@@ -119,8 +119,7 @@ def _npy_bytes(array):
 
 @pytest.mark.parametrize("fault", sorted(BAD_DIGIT_FILES))
 def test_bad_digit_files_fail_in_one_line_naming_the_file(tmp_path, bundled, fault):
-    """Every kind of bad --digits file is one UsageError line naming the file and the fault;
-    the file is left as it was."""
+    """Every kind of bad --digits file is one line naming the file and the fault."""
     make, message = BAD_DIGIT_FILES[fault]
     path = tmp_path / "digits.npz"
     path.write_bytes(make(tmp_path, bundled))

@@ -58,8 +58,7 @@ def test_targets_are_sums_counts_and_products_of_labels():
 
 
 def test_shift_moves_each_image_whole_and_fills_with_zeros():
-    """Shifted images are the originals moved by whole pixels within the bound, zero-filled,
-    different offsets for different images, and the same for the same seed and step."""
+    """--shift moves each image by whole pixels within the bound, zero-filled, reproducibly."""
     import tensorflow as tf
 
     from data.sequences import shift_images

@@ -21,10 +21,7 @@ def test_real_npu_division_extrapolates_100x():
 
 
 def test_real_npu_learns_division():
-    """Trained on [1, 2], a RealNPU's a / b is within 1% on [2, 6] for some seed of three.
-
-    Whether a seed learns division depends on its draw (each backend draws its own; the
-    sweeps measure the rate), so the test asks for one seed in three."""
+    """Trained on [1, 2], some seed of three RealNPUs divides within 1% on [2, 6]."""
     errors = []
     for seed in range(3):
         model = fit_unit(nalu.RealNPU(1), divide, steps=3000, learning_rate=0.1, seed=seed)

@@ -42,8 +42,7 @@ def test_schedule_callback_follows_the_optimizer_step():
 
 
 def test_schedule_reaches_the_compiled_training_step():
-    """Each training step's loss carries that step's ramp (a compiled step that read the
-    schedule once, when traced, would log the same penalty at every step)."""
+    """Each compiled training step's loss carries that step's regularizer ramp."""
     regularizer = nalu.SparsityRegularizer(1.0, start_step=0, end_step=4)
     layer = nalu.NAU(1, kernel_initializer=keras.initializers.Constant(0.5),
                      kernel_regularizer=regularizer)

@@ -19,6 +19,7 @@ def written(folder):
 
 
 def test_local_engine_writes_each_result_and_skips_done_jobs(tmp_path):
+    """The local engine writes each result as it comes and skips jobs already done."""
     results, failures, _ = run_jobs(squares(3), tmp_path, quiet=True)
     assert results == {"square-0": 0, "square-1": 1, "square-2": 4} and not failures
     again, _, _ = run_jobs(squares(4), tmp_path, quiet=True)  # only square-3 is new
@@ -27,6 +28,7 @@ def test_local_engine_writes_each_result_and_skips_done_jobs(tmp_path):
 
 
 def test_a_failing_job_is_reported_by_name_and_the_rest_complete(tmp_path):
+    """A failing job is reported by name and the other jobs complete."""
     jobs = [*squares(2), Job("broken", "tests.job_functions:always_fails", {"message": "no"})]
     results, failures, _ = run_jobs(jobs, tmp_path, quiet=True)
     assert set(results) == {"square-0", "square-1"}
@@ -46,6 +48,7 @@ def embedded_ray():
 
 @pytest.mark.xdist_group("ray")  # one Ray at a time, on one test worker
 def test_ray_retries_a_killed_worker_and_writes_each_result_once(embedded_ray, tmp_path):
+    """Ray retries a job whose worker was killed and writes each result once."""
     jobs = [*squares(2), Job("killed", "tests.job_functions:die_once",
                              {"marker": str(tmp_path / "killed-once"), "value": 7})]
     results, failures, _ = run_jobs(jobs, tmp_path / "results", "ray", quiet=True)
@@ -56,6 +59,7 @@ def test_ray_retries_a_killed_worker_and_writes_each_result_once(embedded_ray, t
 
 @pytest.mark.xdist_group("ray")  # one Ray at a time, on one test worker
 def test_ray_reports_a_failing_job_by_name(embedded_ray, tmp_path):
+    """On Ray a failing job is reported by name and the others complete."""
     jobs = [*squares(2), Job("broken", "tests.job_functions:always_fails", {"message": "no"})]
     results, failures, _ = run_jobs(jobs, tmp_path, "ray", quiet=True)
     assert set(results) == {"square-0", "square-1"}
@@ -64,6 +68,7 @@ def test_ray_reports_a_failing_job_by_name(embedded_ray, tmp_path):
 
 @pytest.mark.xdist_group("ray")  # one Ray at a time, on one test worker
 def test_a_sweep_gives_the_same_per_seed_results_on_either_engine(embedded_ray, tmp_path):
+    """A sweep gives the same per-seed results on the local and the Ray engine."""
     from tasks.arithmetic.sweep import SweepConfig, run_sweep
 
     common = dict(units=("nau",), ops=("add",), seeds=4, seeds_per_job=2, steps=1000,
@@ -81,6 +86,7 @@ def test_a_sweep_gives_the_same_per_seed_results_on_either_engine(embedded_ray, 
 
 
 def test_a_resumed_sweep_runs_only_the_missing_jobs(tmp_path, capsys):
+    """A resumed sweep runs only the jobs whose results are missing."""
     from sweep import main
 
     common = ["--units", "nau", "--op", "add", "--seeds", "4", "--seeds-per-job", "2",
@@ -106,8 +112,7 @@ def test_a_resumed_sweep_runs_only_the_missing_jobs(tmp_path, capsys):
 
 
 def test_a_sweep_is_not_resumed_under_a_changed_recipe(tmp_path, capsys, monkeypatch):
-    """The same flags, but the unit's recipe changed since: --resume refuses in one line
-    rather than mix results of two recipes."""
+    """A sweep whose unit recipe changed since is not resumed: one line, exit 2."""
     import dataclasses
 
     import tasks.arithmetic.sweep as sweep_module
@@ -124,6 +129,7 @@ def test_a_sweep_is_not_resumed_under_a_changed_recipe(tmp_path, capsys, monkeyp
 
 
 def test_an_unreachable_ray_address_is_one_line_before_anything_is_written(tmp_path, capsys):
+    """An unreachable --ray-address: one line, exit 2, nothing written."""
     pytest.importorskip("ray")
     from sweep import main
 

@@ -82,8 +82,7 @@ def two_nodes(monkeypatch):
 
 @pytest.mark.xdist_group("ray")
 def test_the_cluster_stops_only_its_own_processes():
-    """A process named like Ray's (`raylet`, which `ray stop` would kill) started outside the
-    cluster is still running after the cluster stops; the cluster's own processes are gone."""
+    """Stopping the test cluster leaves a process named like Ray's but not its own running."""
     import psutil
 
     bystander = subprocess.Popen(["bash", "-c", "exec -a raylet sleep 600"])
@@ -109,6 +108,7 @@ print(len(alive), sum("second_node" in node["Resources"] for node in alive))
 @pytest.mark.xdist_group("ray")
 def test_a_sweep_on_a_two_node_cluster_returns_every_job(two_nodes, tmp_path):
     # drivers in their own processes: Ray reads its authentication settings when imported
+    """A sweep on a two-node Ray cluster returns the result of every job."""
     nodes = subprocess.run([sys.executable, "-c", NODES, two_nodes], capture_output=True,
                            text=True, timeout=300, check=True)
     assert nodes.stdout.split() == ["2", "1"]  # two nodes, one of them the second

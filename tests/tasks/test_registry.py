@@ -128,8 +128,7 @@ UNIT = '''
 
 
 def test_a_new_unit_is_one_file(tmp_path, monkeypatch):
-    """A unit file's one decorator makes it a head, a core-less arithmetic model, a sweep
-    plan and a serializable Keras layer."""
+    """A unit file's one decorator makes it a head, a sweep model and a Keras layer."""
     import keras
 
     from tasks import cores

@@ -28,6 +28,7 @@ def test_pair_protocols_make_a_and_b_two_distinct_inputs(name):
 
 
 def test_flags_override_the_protocol_and_the_protocol_overrides_the_recipe():
+    """Flags override the protocol's settings, which override the unit's recipe."""
     config = SweepConfig(protocol="inalu", interpolation=(1.0, 2.0), lr=0.5)
     assert config.data("add").interpolation == (1.0, 2.0)
     assert config.data("add").extrapolation == PROTOCOLS["inalu"].extrapolation
@@ -38,6 +39,7 @@ def test_flags_override_the_protocol_and_the_protocol_overrides_the_recipe():
 
 
 def test_a_one_unit_model_is_the_unit_alone():
+    """At depth 1 a model is the unit alone, one output per copy."""
     model = ArithmeticModel("realnpu", "static", [0, 1], lambda unit: {}, depth=1)
     outputs = model(np.ones((2, 3, 2), dtype="float32"))
     assert tuple(outputs.shape) == (2, 3, 1)
@@ -50,6 +52,7 @@ def test_a_one_unit_model_is_the_unit_alone():
     (["--protocol", "npu", "--task", "arith_running"], "--protocol npu"),
 ])
 def test_bad_protocol_input_is_one_line(tmp_path, capsys, arguments, named):
+    """An unknown protocol, or a unit pair under a one-unit protocol: one line, exit 2."""
     from sweep import main
 
     code, lines = refused_in_process(main, [*arguments, "--out", str(tmp_path / "out")],
@@ -59,8 +62,7 @@ def test_bad_protocol_input_is_one_line(tmp_path, capsys, arguments, named):
 
 
 def test_inalu_recipe_regularizes_w_hat_m_hat_and_gate():
-    """Without the discretization regularizer the gate stays inside (0, 1) and no seed can
-    meet the criterion; the recipe gives it to all three weights, ramped on the schedule."""
+    """iNALU's recipe gives W_hat, M_hat and the gate the ramped discretization regularizer."""
     import nalu
     from tasks.arithmetic.settings import ArithmeticSettings
 
@@ -78,6 +80,7 @@ def test_inalu_recipe_regularizes_w_hat_m_hat_and_gate():
 
 
 def test_npu_zero_starts_the_power_weights_at_zero():
+    """The npu_zero protocol starts the (Real)NPU's power weights at zero."""
     import nalu
 
     settings = SweepConfig(protocol="npu_zero").plan("realnpu").settings
@@ -87,6 +90,7 @@ def test_npu_zero_starts_the_power_weights_at_zero():
 
 
 def test_none_baseline_is_affine_and_recurrent_baselines_are_running_only():
+    """The `none` baseline is affine; recurrent baselines run on arith_running only."""
     model = ArithmeticModel("none", "static", [0], lambda unit: {})
     rng = np.random.default_rng(0)
     x, y = rng.normal(size=(2, 1, 5, 3)).astype("float32")
@@ -100,8 +104,7 @@ def test_none_baseline_is_affine_and_recurrent_baselines_are_running_only():
 
 
 def test_realnpu_learns_division_on_the_npu_zero_protocol():
-    """The named division configuration: most seeds meet the 1e-5 criterion on a / b
-    outside the training range (benchmarks/protocols.py measures it over 20 seeds)."""
+    """On npu_zero most RealNPU seeds meet the 1e-5 criterion on a / b."""
     config = SweepConfig(protocol="npu_zero", units=("realnpu",), ops=("div",))
     results = train_copies(config.data("div"), config.plan("realnpu").settings, "realnpu",
                            range(6))
@@ -111,9 +114,7 @@ def test_realnpu_learns_division_on_the_npu_zero_protocol():
 
 
 def test_inalu_paper_start_is_a_product_of_all_100_inputs_and_the_recipe_avoids_it():
-    """Why iNALU failed on the 100-input task and not on its own: from its paper's start its
-    multiplicative path multiplies every input, so the first outputs are astronomically off
-    there and ordinary on two inputs; the recipe's W_hat around 0 starts it like a NAC."""
+    """iNALU's paper start multiplies all 100 inputs; the recipe's start does not."""
     import dataclasses
 
     from tasks.arithmetic.trainer import random_start_mse

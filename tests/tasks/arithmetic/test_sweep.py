@@ -46,8 +46,7 @@ def test_tiny_sweep_end_to_end(tmp_path):
     (["--units", "abacus"], "--units abacus"),
 ])
 def test_bad_sweep_input_is_one_line_naming_the_flag(tmp_path, capsys, arguments, flag):
-    """Unknown op, bad range or ratio, zero seeds: exit 2, one line naming the flag (sweep.py's
-    main in this process)."""
+    """Bad op, range, ratio or seeds: exit 2, one line naming the flag."""
     from sweep import main
 
     code, lines = refused_in_process(main, [*arguments, "--out", str(tmp_path / "out")],
@@ -68,8 +67,7 @@ def test_train_py_runs_one_arithmetic_seed_with_its_unit_recipe(tmp_path):
 
 
 def test_sweep_on_jax_gives_each_seed_the_same_result_in_any_block(tmp_path):
-    """On JAX (the compiled trainer), seeds 1 and 2 trained as a block of two give what they
-    gave in the block 0-2: copies stay independent and the backend is recorded."""
+    """On JAX a seed gives the same result in any block of seeds."""
     pytest.importorskip("jax")
     common = ["--task", "arith_static", "--op", "add", "--units", "nau", "--steps", "600",
               "--lr", "0.01", "--out", str(tmp_path), "--quiet", "--backend", "jax"]
@@ -90,8 +88,7 @@ def test_sweep_on_jax_gives_each_seed_the_same_result_in_any_block(tmp_path):
     ("jax", "--backend jax: Keras already runs on tensorflow in this process"),
 ])
 def test_bad_backend_is_one_line(tmp_path, capsys, backend, message):
-    """An unknown backend, or one other than the backend this process already runs: exit 2,
-    one line, nothing written."""
+    """An unknown backend, or another than the one running: one line, exit 2."""
     from sweep import main
 
     code, lines = refused_in_process(main, ["--backend", backend, "--out", str(tmp_path / "o")],

@@ -83,8 +83,7 @@ def test_hold_schedule_holds_then_drops_tenfold_twice():
 
 @pytest.mark.slow  # about a minute alone on 2 cores; `pytest -m slow` runs it
 def test_nmu_learns_multiplication_with_the_default_static_recipe(monkeypatch):
-    """NAU -> NMU on `mul` leaves the symmetric saddle and meets the criterion (2 seeds),
-    through the XLA-compiled loop that the commands use."""
+    """NAU -> NMU on `mul` meets the criterion (2 seeds) through the XLA-compiled loop."""
     monkeypatch.setenv("NALU_XLA", "1")
     settings = dataclasses.replace(default_settings("static", "nmu"), eval_samples=200)
     results = train_copies(ArithmeticData(op="mul"), settings, "nmu", [0, 1])

@@ -14,9 +14,7 @@ def moved(images, rows, columns):
 
 
 def test_layer_norm_normalises_each_image_on_its_own():
-    """--encoder-norm layer: a normalisation after each conv layer and the dense(500) layer
-    that scales each image's activations to mean 0 and variance 1 over all its units; an
-    image's encoding is the same alone as within any batch, in training and outside it."""
+    """--encoder-norm layer: an image's encoding does not depend on the rest of its batch."""
     import keras
 
     from tasks.mnist.model import build_encoder
@@ -43,8 +41,7 @@ def test_layer_norm_normalises_each_image_on_its_own():
 
 
 def test_test_shift_averages_the_encoder_over_every_move_outside_training_only():
-    """--test-shift 1: outside training an image's encoding is the mean of the plain encoder's
-    over the 9 moves of up to one pixel; in training it is the plain encoder's own."""
+    """--test-shift 1 averages the encoder over 9 moves outside training only."""
     from tasks.mnist.model import build_encoder
 
     shifted = build_encoder(3, test_shift=1)
@@ -62,8 +59,7 @@ def test_test_shift_averages_the_encoder_over_every_move_outside_training_only()
 
 
 def test_the_model_predicts_one_length_after_another():
-    """model.predict at lengths 7, 1 and 4 in turn (Keras' TimeDistributed failed on the
-    second): each sum is the sum of the model's values for the single images."""
+    """model.predict at lengths 7, 1 and 4 in turn: each sum is the sum of the image values."""
     from tasks.mnist.config import MnistConfig
     from tasks.registry import get_task
 

@@ -16,6 +16,7 @@ from tests.conftest import refused_in_process, train
     (999999, "nine hundred and ninety nine thousand nine hundred and ninety nine"),
 ])
 def test_number_words(number, text):
+    """A number is written in the English words the task reads."""
     assert " ".join(words.number_to_words(number)) == text
 
 
@@ -28,6 +29,7 @@ def test_prefix_values_end_at_the_number_everywhere():
 
 
 def test_paper_split_sizes_tokens_and_seed():
+    """The paper split: its sizes, 0-19 and every token in training, fixed by the seed."""
     train_, validation, test = words.split(0, 1000, 169, 200)
     assert (len(train_), len(validation), len(test)) == (169, 200, 632)
     assert set(range(20)) <= set(train_)
@@ -40,15 +42,14 @@ def test_paper_split_sizes_tokens_and_seed():
 
 
 def test_extrapolation_split_trains_small_and_tests_large():
+    """The extrapolation split trains below 10,000 and tests from 10,000 up."""
     train_, validation, test = words.split(0, words.LARGEST, 1000, 200, train_below=10_000)
     assert train_.max() < 10_000 <= test.min() and validation.max() < 10_000
     assert words.tokens_of(train_) == set(words.TOKENS)
 
 
 def test_a_short_run_learns_and_answers_word_by_word(tmp_path, capsys):
-    """1,500 steps of LSTM + NALU: every split's final-value MAE is far below the 250 of
-    predicting the mean; evaluate.py --words prints one value per token; rescoring repeats
-    the run's own figures; bad words are one line (evaluate.py's main in this process)."""
+    """A short LSTM + NALU run beats the mean, answers word by word, and rescores the same."""
     from evaluate import main
     from train import main as train_main
 
@@ -84,10 +85,7 @@ def test_a_short_run_learns_and_answers_word_by_word(tmp_path, capsys):
 
 
 def test_accumulated_skip_model_sums_its_head_and_saves(tmp_path):
-    """--accumulate --skip: the output after each token is the running sum of the head's
-    outputs, the head reads the token's embedding and the LSTM's output one token earlier
-    (zeros at the first), padding after a number changes none of its values, and the saved
-    model gives the same values."""
+    """--accumulate --skip: outputs are running sums of the head, padding-proof and saved."""
     import keras
 
     from tasks.words.config import WordsConfig
@@ -115,6 +113,7 @@ def test_accumulated_skip_model_sums_its_head_and_saves(tmp_path):
 
 
 def test_bad_split_is_one_line(tmp_path):
+    """An unknown --split is one line, exit 2."""
     done = train("--task", "words_to_number", "--split", "novel", "--out", str(tmp_path),
                  check=False)
     lines = done.stderr.strip().splitlines()
