@@ -34,8 +34,8 @@ TASKS = ("mnist_count", "mnist_sum")
 CORES = ("lstm", "gru", "rnn", "rnn_relu", "nac", "nalu")
 CORE_NAMES = {"lstm": "LSTM", "gru": "GRU", "rnn": "RNN-tanh", "rnn_relu": "RNN-ReLU",
               "nac": "NAC", "nalu": "NALU"}
-# Trask et al. 2018, Table 2: the figures a source confirms (shared/reference/tasks.md); the
-# paper's other figures are not verified and are not shown.
+# Trask et al. 2018, Table 2: only the figures that a published source quotes (Jacovi et al.
+# 2019); the paper's other figures are not verified and are not shown.
 PAPER = ("Trask et al. 2018, Table 2: addition MAE 1.42 at length 10 and 7.88 at length 100 "
          "for its best model, as quoted by Jacovi et al. 2019 (arXiv 1901.03995); the paper "
          "scores counting by the share of sequences counted exactly, not by MAE. Its other "
@@ -76,24 +76,22 @@ def summarise(results, metric="mae"):
 
 
 def markdown(rows):
-    """MAE and the share of sequences exactly right per length, median and range over seeds."""
+    """MAE and, where the runs record it, the share of sequences exactly right per length;
+    median and range over seeds."""
     lengths = list(rows[0]["mae"])
+    exact = [length for length in lengths if any(length in row.get("exact", {}) for row in rows)]
     header = ["task", "core", "encoder", "seeds", *(f"MAE @{length}" for length in lengths),
-              *(f"exact @{length}" for length in lengths), "train s (median)"]
-    body = []
-    for row in rows:
-        exact = row.get("exact", {})
-        body.append([row["task"], CORE_NAMES.get(row["core"], row["core"]),
-                     ENCODERS[row["encoder"]][0], len(row["seeds"]),
-                     *(spread_cell(row["mae"][length]) for length in lengths),
-                     *(spread_cell(exact[length]) if length in exact else "-"
-                       for length in lengths), f"{row['train_seconds']:.0f}"])
+              *(f"exact @{length}" for length in exact), "train s (median)"]
+    body = [[row["task"], CORE_NAMES.get(row["core"], row["core"]), ENCODERS[row["encoder"]][0],
+             len(row["seeds"]), *(spread_cell(row["mae"][length]) for length in lengths),
+             *(spread_cell(row["exact"][length]) if length in row.get("exact", {}) else "-"
+               for length in exact), f"{row['train_seconds']:.0f}"] for row in rows]
     return common.markdown_table(header, body, "lll" + "r" * (len(header) - 3))
 
 
 def headline(rows):
-    """The README's part: the NAC, NALU and LSTM rows, and the paper's confirmed figures."""
-    shown = [row for row in rows if row["core"] in ("nac", "nalu", "lstm")]
+    """The README's part: the NAC and LSTM rows, and the paper's confirmed figures."""
+    shown = [row for row in rows if row["core"] in ("nac", "lstm")]
     left = len(rows) - len(shown)
     return (markdown(shown) + f"\n\n{PAPER}"
             + (f" The other {left} rows: docs/results.md." if left else ""))
@@ -227,10 +225,10 @@ def report(args, meta, rows, made_before=False):
             f"{args.digits}{extra}`, the task's defaults otherwise, with the encoder's flags "
             f"({encoder_flags}; the default encoder has layer normalisation after each hidden "
             "layer and trains on images moved by up to 2 pixels, the paper's has neither)"
-            f" (digits: {', '.join(digits)}). MAE, and exact: the share of test sequences "
-            "whose rounded prediction is right in every output (the paper's counting metric); "
-            "median over the seeds in bold, range in brackets, `-` where the results hold no "
-            "such share; test sequences from test images only (1,000 per length). Train s: "
+            f" (digits: {', '.join(digits)}). MAE, and (where the runs record it) exact: the "
+            "share of test sequences whose rounded prediction is right in every output (the "
+            "paper's counting metric); median over the seeds in bold, range in brackets; test "
+            "sequences from test images only (1,000 per length). Train s: "
             "training time inside each run (median over seeds), whatever ran beside it. "
             + PAPER
             + (" The runs were made before this report; the commit is the report's."

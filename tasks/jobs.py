@@ -67,22 +67,18 @@ class Progress:
     """A bar over the jobs: done / running / failed (nothing when quiet)."""
 
     def __init__(self, total, done, quiet):
-        self.bar = None
-        if not quiet:
-            from tqdm import tqdm
+        from tasks.progress import bar
 
-            self.bar = tqdm(total=total, initial=done, unit="job", dynamic_ncols=True)
+        self.bar = bar(total, "jobs", quiet, unit="job", initial=done)
         self.failed = 0
 
     def update(self, running, finished=0, failed=0):
         self.failed += failed
-        if self.bar is not None:
-            self.bar.set_postfix_str(f"running {running}, failed {self.failed}")
-            self.bar.update(finished + failed)
+        self.bar.set_postfix_str(f"running {running}, failed {self.failed}")
+        self.bar.update(finished + failed)
 
     def close(self):
-        if self.bar is not None:
-            self.bar.close()
+        self.bar.close()
 
 
 def run_local(jobs, folder, progress, **_):

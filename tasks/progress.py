@@ -6,9 +6,10 @@ import keras
 from tqdm.auto import tqdm
 
 
-def bar(total, description, quiet, unit="it"):
-    return tqdm(total=total, desc=description, unit=unit, disable=quiet, file=sys.stderr,
-                dynamic_ncols=True, leave=True)
+def bar(total, description, quiet, unit="it", initial=0):
+    """The one progress bar of the project (on stderr; nothing when `quiet`)."""
+    return tqdm(total=total, initial=initial, desc=description, unit=unit, disable=quiet,
+                file=sys.stderr, dynamic_ncols=True, leave=True)
 
 
 class TrainingProgress(keras.callbacks.Callback):
@@ -16,8 +17,7 @@ class TrainingProgress(keras.callbacks.Callback):
 
     def __init__(self, total_steps, initial_step=0, quiet=False):
         super().__init__()
-        self.progress = bar(total_steps, "train", quiet, unit="step")
-        self.progress.update(initial_step)
+        self.progress = bar(total_steps, "train", quiet, unit="step", initial=initial_step)
 
     def on_train_batch_end(self, batch, logs=None):
         self.progress.update(1)
