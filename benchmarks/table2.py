@@ -28,7 +28,7 @@ from benchmarks import common
 from benchmarks.common import ROOT, spread_cell
 from benchmarks.publish import provenance, publish
 from errors import UsageError
-from tasks.runs import atomic_path
+from tasks.figures import pyplot, save_figure
 
 TASKS = ("mnist_count", "mnist_sum")
 CORES = ("lstm", "gru", "rnn", "rnn_relu", "nac", "nalu")
@@ -98,10 +98,7 @@ def headline(rows):
 
 
 def plot(rows, path):
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    plt = pyplot()
 
     figure_, panels = plt.subplots(1, 2, figsize=(11, 4.2))
     for axes, task in zip(panels, TASKS, strict=True):
@@ -120,10 +117,7 @@ def plot(rows, path):
                  ylabel="MAE (median over seeds, range shaded)", title=task)
         axes.grid(True, which="both", alpha=0.3)
         axes.legend(fontsize=8)
-    figure_.tight_layout()
-    with atomic_path(path) as partial:
-        figure_.savefig(partial, dpi=110)
-    plt.close(figure_)
+    save_figure(figure_, path, dpi=110)
 
 
 def main(argv=None):

@@ -25,7 +25,7 @@ from pathlib import Path
 from benchmarks import common
 from benchmarks.common import ROOT, spread_cell
 from benchmarks.publish import provenance, publish
-from tasks.runs import atomic_path
+from tasks.figures import pyplot, save_figure
 from tasks.words.task import SPLITS
 
 ROWS = [("lstm", "linear", False), ("lstm", "nac", False), ("lstm", "nalu", False),
@@ -87,10 +87,7 @@ def picture(folder, path, trained):
     """The prediction after each token for five numbers not in `trained`, beside the true
     prefix values."""
     import keras
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    plt = pyplot()
 
     import nalu  # noqa: F401  (registers the units)
     from data import words
@@ -109,10 +106,7 @@ def picture(folder, path, trained):
         axes.set_title(f"{number}: predicted {predicted[-1]:.1f}", fontsize=9)
         axes.grid(alpha=0.3)
     panels[0].legend(fontsize=8)
-    figure_.tight_layout()
-    with atomic_path(path) as partial:
-        figure_.savefig(partial, dpi=100)
-    plt.close(figure_)
+    save_figure(figure_, path, dpi=100)
 
 
 def main(argv=None):

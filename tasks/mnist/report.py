@@ -2,6 +2,7 @@
 
 import functools
 
+from tasks.figures import pyplot, save_figure
 from tasks.runs import atomic_path
 
 
@@ -12,10 +13,7 @@ def label(run):
 
 
 def error_plot(runs, path):
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    plt = pyplot()
 
     figure, axes = plt.subplots(figsize=(7, 4.5))
     for run in runs:
@@ -32,10 +30,7 @@ def error_plot(runs, path):
              title="Extrapolation: error against sequence length")
     axes.grid(True, which="both", alpha=0.3)
     axes.legend(fontsize=8)
-    figure.tight_layout()
-    with atomic_path(path) as partial:
-        figure.savefig(partial, dpi=120)
-    plt.close(figure)
+    save_figure(figure, path, dpi=120)
 
 
 def sequence_picture(runs, path, length=10):

@@ -147,3 +147,19 @@ def test_a_new_unit_is_one_file(tmp_path, monkeypatch):
     finally:
         nalu.UNITS.pop("doubled", None)
         sys.modules.pop("doubled_unit", None)
+
+
+SAVED_NAMES = ["tasks>ResumableDropout", "tasks>ShiftCopies", "tasks>ShiftMean",
+               "tasks>SequenceEncoder", "tasks>EncoderAdamW", "tasks>RunningSum",
+               "tasks>Previous", *(f"nalu>{cls.__name__}" for cls in nalu.UNITS.values())]
+
+
+@pytest.mark.parametrize("name", SAVED_NAMES)
+def test_names_in_saved_models_still_resolve(name):
+    """Every class name a saved run's model.keras refers to resolves after `import tasks`."""
+    import keras
+
+    import tasks  # noqa: F401  (registers the families' layers)
+
+    found = keras.saving.get_registered_object(name)
+    assert found is not None and found.__name__ == name.split(">")[1]
