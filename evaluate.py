@@ -3,8 +3,9 @@
     python evaluate.py runs/<run> --lengths 10,100,1000,10000
     python evaluate.py runs/<words run> --words "seven hundred and twenty five"
 
-A length the run already has a score for keeps it; `--replace` scores it again and writes
-the new figures over the saved ones (as does rescoring a words run).
+A length the run already has a score for keeps it (a words run, its splits' figures);
+`--replace` scores again and writes the new figures over the saved ones. What a run's task
+does here is its `rescore` (`tasks.registry.Task`).
 """
 
 import os

@@ -2,11 +2,12 @@
 
     python report.py runs/* --out reports
 
-Writes, into a new folder under --out: `table.md` (a row per run), `error_vs_length.png`
-(MAE against sequence length on log-log axes, one line per run, the training length marked)
-and `sequence.png` (one test sequence as a strip of digit images, with its target and every
-model's prediction). Each task family has its table (`words_to_number`: MAE per split;
-the arithmetic tasks: the criterion of each seed).
+Writes, into a new folder under --out, `table.md`: a table per task family, a row per run
+(MNIST: MAE per length; `words_to_number`: MAE per split; arithmetic: the criterion of the
+seed). MNIST runs also get `error_vs_length.png` (MAE against sequence length, log-log, the
+training length marked) and `sequence.png` (one test sequence as digit images, with its
+target and every model's prediction). Each family's part is its task's `report_table` and
+`report_figures` (`tasks.registry.Task`).
 """
 
 import os

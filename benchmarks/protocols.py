@@ -2,8 +2,8 @@
 
     python -m benchmarks.protocols [--seeds 20] [--only division inalu] [--report-only]
 
-Every part is sweeps of named protocols (`tasks/protocols.py`), each in its own folder under
---out (resumed where it stopped):
+Every part is sweeps of named protocols (`tasks/arithmetic/protocols.py`), each in its own
+folder under --out (resumed where it stopped):
 - division: the NPU paper's protocol (RealNPU, NPU, and for comparison NALU, iNALU, NMU, all
   alone on two inputs), the same with the power weights starting at zero (`npu_zero`), and
   NAU -> RealNPU / NPU on the 100-input task (`madsen`);

@@ -5,7 +5,7 @@ import os
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 os.environ.setdefault("CUDA_VISIBLE_DEVICES", "")
 # the arithmetic trainer without XLA even if the caller's shell asks for it (one test
-# turns it on): one process compiling many models with XLA has died (tasks.arithmetic_training)
+# turns it on): one process compiling many models with XLA has died (tasks.arithmetic.trainer)
 os.environ.setdefault("NALU_XLA", "0")
 
 import subprocess  # noqa: E402
