@@ -114,13 +114,14 @@ def section(task):
 def report(task, meta, rows, encoder_rate, evaluation_rate, publish_it=True):
     """The table of the runs (wall and training time, MAE and exact share per length)."""
     lengths = list(rows[0]["mae"])
+    exact = lengths if any("exact" in row for row in rows) else []  # where runs record it
     table = markdown_table(
         ["seed", "wall (whole run)", "training", "steps",
-         *(f"MAE @{length}" for length in lengths), *(f"exact @{length}" for length in lengths)],
+         *(f"MAE @{length}" for length in lengths), *(f"exact @{length}" for length in exact)],
         [[row["seed"], f"{row['wall_seconds']:.0f} s", f"{row['train_seconds']:.0f} s",
           f"{row['steps']:,}", *(f"{row['mae'][length]:.3g}" for length in lengths),
-          *(f"{row['exact'][length]:.1%}" if "exact" in row else "-" for length in lengths)]
-         for row in rows], "r" * (4 + 2 * len(lengths)))
+          *(f"{row['exact'][length]:.1%}" if "exact" in row else "-" for length in exact)]
+         for row in rows], "r" * (4 + len(lengths) + len(exact)))
     print(table)
     note = (f"`python train.py --task {task} --len 10 --seed S` with every default (digits: "
             f"{rows[0]['digits']}), run alone, one after another. Exact: the share of test "
