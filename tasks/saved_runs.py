@@ -19,7 +19,8 @@ class SavedRun:
         return get_task(self.config.task)
 
     def load_model(self, flag="run"):
-        """The run's model.keras; a UsageError if it is missing, truncated or corrupt."""
+        """The run's model.keras, to predict with (its optimizer is not restored); a
+        UsageError if it is missing, truncated or corrupt."""
 
         import nalu  # noqa: F401  (registers the units for deserialization; the tasks
         # package, imported with the registry, registers its own layers and optimizer)
@@ -27,19 +28,24 @@ class SavedRun:
         path = self.folder / "model.keras"
         if not path.exists():
             raise UsageError(f"{flag} {self.folder}: holds no model (no model.keras)")
-        return load_model_file(path, f"{flag} {self.folder}")
+        return load_model_file(path, f"{flag} {self.folder}", compile=False)
 
 
-def load_model_file(path, what):
+def load_model_file(path, what, compile=True):
     """A saved Keras model; a UsageError saying `what: NAME is corrupt or truncated` when it
-    cannot be loaded (or `is missing`)."""
+    cannot be loaded (or `is missing`).
+
+    With `compile` False the optimizer is not rebuilt: Keras saves the class of the backend
+    that trained the model (`keras.src.backend.torch.optimizers...` for PyTorch), and
+    importing it beside TensorFlow kills the process, so a model that is only scored loads on
+    any backend without it."""
     import keras
 
     path = Path(path)
     if not path.is_file():
         raise UsageError(f"{what}: {path.name} is missing")
     try:
-        return keras.saving.load_model(path)
+        return keras.saving.load_model(path, compile=compile)
     except Exception as error:  # noqa: BLE001  (any load failure is the file's fault)
         raise UsageError(f"{what}: {path.name} is corrupt or truncated "
                          f"({error.__class__.__name__})") from None

@@ -22,8 +22,9 @@ class MnistConfig(RunConfig):
     test_shift: int | None = setting(None, "outside training, encode an image as the mean "
                                      "over the image moved by every offset of up to this "
                                      "many pixels, (2N+1)^2 copies (0: off)", "int", 0, 4)
-    encoder_norm: str | None = setting(None, "normalisation after each hidden layer of the "
-                                       "digit encoder: layer, or none (the paper's encoder)")
+    encoder_norm: str | None = setting(None, "layer normalisation in the digit encoder: after "
+                                       "each hidden layer (layer), after each pooling and "
+                                       "the dense layer (pooled), or none (the paper's encoder)")
 
     # a resumed run's batches depend on --shift, its model's layers on --encoder-norm
     ADDED_LATER = {"shift": 0, "weight_decay": 0, "dropout": 0, "test_shift": 0,

@@ -1,47 +1,67 @@
-"""The extrapolation evaluator of the sequence tasks: any length, in constant memory.
+"""The extrapolation evaluator of the sequence tasks: any length, in constant memory, on any
+Keras backend.
 
 Each test image is encoded once, in large batches; a sequence is then a gather of those
 encodings, fed through the recurrent core in time chunks that carry the state across, so
 scoring length 100,000 takes the memory of length `chunk`.
 """
 
+import time
+
 import keras
 import numpy as np
-import tensorflow as tf
 
 from tasks.progress import bar
 
 
+def compiled_step_options():
+    """`jit_compile` for this backend's training and evaluation steps: XLA on JAX (without it
+    JAX runs every operation of a step eagerly), TensorFlow's graph without XLA (XLA's CPU
+    convolutions are the slower there: `python -m benchmarks.main_job_backends`), PyTorch
+    eagerly."""
+    return {"jax": True}.get(keras.backend.backend(), False)
+
+
 class ChunkedCore:
-    """Runs a trained recurrent core over long sequences chunk by chunk, carrying its state."""
+    """Runs a trained recurrent core over long sequences chunk by chunk, carrying its state.
+
+    The chunk and the head are small Keras models over the trained layers, so each backend
+    runs them as its own compiled step (`predict_on_batch`); a chunk of a new length compiles
+    once (the lengths seen are the chunk size and each length's last, shorter chunk).
+    """
 
     def __init__(self, core_layer, head_layer):
-        self.stepper = keras.layers.RNN(core_layer.cell, return_state=True)
-        self.head = head_layer
-        self.run_chunk = tf.function(self._run_chunk, reduce_retracing=True)
-        self.run_head = tf.function(self.head.__call__, reduce_retracing=True)
-
-    def _run_chunk(self, inputs, states):
-        outputs = self.stepper(inputs, initial_state=states)
-        return outputs[0], list(outputs[1:])
+        cell = core_layer.cell
+        features = core_layer.input.shape[-1]
+        self.cell = cell
+        self.state_sizes = [int(size) for size in keras.tree.flatten(cell.state_size)]
+        window = keras.Input((None, features))  # (batch, time, features)
+        states = [keras.Input((size,)) for size in self.state_sizes]
+        last, *new_states = keras.layers.RNN(cell, return_state=True)(window,
+                                                                      initial_state=states)
+        self.chunk_model = keras.Model([window, *states], [last, *new_states])
+        state = keras.Input((last.shape[-1],))
+        self.head_model = keras.Model(state, head_layer(state))
+        for model in (self.chunk_model, self.head_model):
+            model.compile(jit_compile=compiled_step_options())
 
     def initial_states(self, batch_size):
-        cell = self.stepper.cell
-        if hasattr(cell, "get_initial_state"):
-            states = cell.get_initial_state(batch_size)
-        else:
-            states = [tf.zeros((batch_size, size)) for size in tf.nest.flatten(cell.state_size)]
-        return [tf.convert_to_tensor(state) for state in tf.nest.flatten(states)]
+        """The cell's own start (1 for multiplicative unit cells), else zeros."""
+        if hasattr(self.cell, "get_initial_state"):
+            states = self.cell.get_initial_state(batch_size)
+            return [np.asarray(keras.ops.convert_to_numpy(state), "float32")
+                    for state in keras.tree.flatten(states)]
+        return [np.zeros((batch_size, size), "float32") for size in self.state_sizes]
 
     def predict(self, encodings, positions, chunk=1000):
         """Outputs for the sequences `encodings[positions]`, positions (batch, length)."""
+        encodings = np.asarray(encodings, dtype="float32")
         states = self.initial_states(len(positions))
-        encodings = tf.convert_to_tensor(encodings)
         last = None
         for start in range(0, positions.shape[1], chunk):
-            window = tf.gather(encodings, positions[:, start:start + chunk])
-            last, states = self.run_chunk(window, states)
-        return np.asarray(self.run_head(last))
+            window = encodings[positions[:, start:start + chunk]]  # (batch, chunk, features)
+            last, *states = self.chunk_model.predict_on_batch([window, *states])
+        return np.asarray(self.head_model.predict_on_batch(last))
 
 
 def encode_images(model, images, batch_size=2048, encoder=None):
@@ -62,7 +82,7 @@ def score_lengths(model, images, labels, task, lengths, sequences, seed, quiet=F
     runner = ChunkedCore(model.get_layer("core"), model.get_layer("head"))
     metrics = {}
     for length in lengths:
-        started = tf.timestamp()
+        started = time.perf_counter()
         # encoding is timed with each length, so images_per_second is the full cost
         encodings = encode_images(model, images, encoder=encoder)
         positions = evaluation_positions(len(labels), length, sequences, seed)
@@ -75,7 +95,7 @@ def score_lengths(model, images, labels, task, lengths, sequences, seed, quiet=F
         progress.close()
         predictions = np.concatenate(predictions)
         targets = task.targets(labels[positions])
-        seconds = float(tf.timestamp() - started)
+        seconds = time.perf_counter() - started
         metrics[str(length)] = {
             **task.score(predictions, targets),
             "seconds": seconds,

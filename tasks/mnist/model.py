@@ -68,27 +68,33 @@ class ShiftMean(_TestShiftLayer):
         return ops.mean(ops.reshape(outputs, (copies, -1, *outputs.shape[1:])), axis=0)
 
 
-# --encoder-norm: what follows each hidden layer of the encoder (a list of new layers).
-# "layer" normalises each image's activations over all their units (channels and positions
-# alike: GroupNormalization with one group), so an image's value never depends on the rest
-# of its batch and training and inference compute the same function.
-ENCODER_NORMS = {
-    "layer": lambda: [keras.layers.GroupNormalization(groups=1)],
-    "none": lambda: [],
-}
+# --encoder-norm: where layer normalisation goes in the encoder. It normalises each image's
+# activations over all their units (channels and positions alike: GroupNormalization with one
+# group), so an image's value never depends on the rest of its batch and training and
+# inference compute the same function. "layer": after each conv layer's ReLU (before its
+# pooling) and after the dense(500) layer's; "pooled": after each pooling instead, over a
+# quarter of the values (a cheaper training step: `python -m benchmarks.training_profile`);
+# "none": the paper's encoder.
+ENCODER_NORMS = {"layer": ("activation", "dense"), "pooled": ("pool", "dense"), "none": ()}
 
 
 def build_encoder(encoding_size, dropout=0.0, test_shift=0, norm="none"):
     """The stable-nalu digit encoder: conv(20,5) pool conv(50,5) pool dense(500) dense(out).
 
-    With `norm` "layer", layer normalisation follows each conv layer and the dense(500) layer
-    (after the ReLU); "none" is the paper's encoder. With `dropout`, a Dropout layer (active
-    only in training) follows the dense(500) layer. With `test_shift` s, outside training the
-    output for an image is the mean of the outputs for the image moved by every offset of up
-    to s pixels (test-time augmentation).
+    `norm` places layer normalisation (see ENCODER_NORMS). With `dropout`, a Dropout layer
+    (active only in training) follows the dense(500) layer. With `test_shift` s, outside
+    training the output for an image is the mean of the outputs for the image moved by every
+    offset of up to s pixels (test-time augmentation).
     """
-    normalise = ENCODER_NORMS[norm]
-    hidden = [keras.layers.Dense(500, activation="relu"), *normalise()]
+
+    def normalise(where):
+        return [keras.layers.GroupNormalization(groups=1)] if where in ENCODER_NORMS[norm] else []
+
+    def conv_block(filters):
+        return [keras.layers.Conv2D(filters, 5, activation="relu"), *normalise("activation"),
+                keras.layers.MaxPooling2D(), *normalise("pool")]
+
+    hidden = [keras.layers.Dense(500, activation="relu"), *normalise("dense")]
     if dropout:
         hidden.append(ResumableDropout(dropout))
     copies, mean = ([ShiftCopies(test_shift)], [ShiftMean(test_shift)]) if test_shift else ([], [])
@@ -96,12 +102,8 @@ def build_encoder(encoding_size, dropout=0.0, test_shift=0, norm="none"):
         [
             keras.Input((28, 28, 1)),
             *copies,
-            keras.layers.Conv2D(20, 5, activation="relu"),
-            *normalise(),
-            keras.layers.MaxPooling2D(),
-            keras.layers.Conv2D(50, 5, activation="relu"),
-            *normalise(),
-            keras.layers.MaxPooling2D(),
+            *conv_block(20),
+            *conv_block(50),
             keras.layers.Flatten(),
             *hidden,
             keras.layers.Dense(encoding_size),

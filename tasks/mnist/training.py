@@ -20,6 +20,7 @@ import keras
 import numpy as np
 
 from errors import UsageError
+from tasks.mnist.evaluation import compiled_step_options
 from tasks.progress import TrainingProgress, say
 from tasks.runs import atomic_path, read_json_object, write_json
 from tasks.saved_runs import load_model_file
@@ -124,6 +125,7 @@ def fit_with_checkpoints(task, config, folder, batches):
         model = task.make_model(config)
     else:
         decay_encoder_only(model)
+        model.jit_compile = compiled_step_options()  # the saved one may be another backend's
         if step:
             say(f"resuming from step {step}", config.quiet)
     segment = config.checkpoint_every or config.steps

@@ -97,21 +97,6 @@ def test_the_command_refuses_bad_input_in_one_line(tmp_path):
     assert "Traceback" not in result.stderr and not (tmp_path / "out").exists()
 
 
-@pytest.mark.parametrize("backend", ["jax", "torch"])
-def test_an_mnist_task_on_another_backend_is_one_line(tmp_path, backend):
-    """An MNIST task under a backend other than TensorFlow is refused in one line, exit 2."""
-    pytest.importorskip(backend)
-    environment = {**os.environ, "KERAS_BACKEND": backend, "TF_CPP_MIN_LOG_LEVEL": "3",
-                   "CUDA_VISIBLE_DEVICES": ""}
-    result = subprocess.run([sys.executable, str(ROOT / "train.py"), *TINY, "--out",
-                             str(tmp_path / "out")], cwd=ROOT, capture_output=True, text=True,
-                            env=environment)
-    lines = result.stderr.strip().splitlines()
-    assert result.returncode == 2 and len(lines) == 1, result.stderr
-    assert f"KERAS_BACKEND={backend}" in lines[0] and "tensorflow" in lines[0]
-    assert "Traceback" not in result.stderr and not (tmp_path / "out").exists()
-
-
 def test_digits_that_are_not_mnist_are_refused(tmp_path):
     """An .npz without MNIST arrays is refused before any run folder is made."""
     path = tmp_path / "other.npz"
