@@ -35,7 +35,8 @@ def or_fail(run):
 
 
 def import_tensorflow_quietly():
-    """Import TensorFlow with its C++ start-up lines (absl, oneDNN, CUDA probes) silenced.
+    """Import TensorFlow with its C++ start-up lines (absl, oneDNN, CUDA probes) and its
+    Python warnings silenced.
 
     Those lines ignore TF_CPP_MIN_LOG_LEVEL; they go to file descriptor 2, which is pointed
     at /dev/null for the import only. Set TF_CPP_MIN_LOG_LEVEL=0 to see them. Keras comes
@@ -53,11 +54,14 @@ def import_tensorflow_quietly():
     os.dup2(devnull, 2)
     try:
         import keras  # noqa: F401
-        import tensorflow  # noqa: F401
+        import tensorflow
     finally:
         os.dup2(saved, 2)
         os.close(saved)
         os.close(devnull)
+    # its Python warnings too: the evaluator compiles a step per chunk length, which
+    # TensorFlow reports as "retracing" on every run
+    tensorflow.get_logger().setLevel("ERROR")
 
 
 BACKENDS = ("jax", "tensorflow", "torch")  # "auto" takes the first installed: the fastest

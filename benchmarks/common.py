@@ -3,6 +3,7 @@ training as a user runs it, summaries over seeds, and Markdown tables. A benchma
 experiment; what it publishes goes through `benchmarks.publish`."""
 
 import json
+import os
 import shutil
 import statistics
 import subprocess
@@ -15,8 +16,8 @@ from tasks.config import parse_integers
 
 ROOT = Path(__file__).resolve().parents[1]
 
-__all__ = ["ROOT", "figure", "markdown_table", "or_fail", "parse_integers", "parser", "saved",
-           "spread", "spread_cell", "timed_training", "train_once"]
+__all__ = ["ROOT", "figure", "markdown_table", "matmul_gflops", "or_fail", "parse_integers",
+           "parser", "saved", "spread", "spread_cell", "timed_training", "train_once"]
 
 
 def parser(doc, out=None, report_only=False, backend=False, from_saved=False,
@@ -57,14 +58,15 @@ def saved(name):
     return meta, payload
 
 
-def timed_training(folder, *flags):
-    """`python train.py FLAGS` into `folder` (a new run), as a user runs it: (its
-    results.json, wall seconds including start-up)."""
+def timed_training(folder, *flags, backend=None):
+    """`python train.py FLAGS` into `folder` (a new run), as a user runs it (under
+    KERAS_BACKEND=`backend` when given): (its results.json, wall seconds including start-up)."""
     folder = Path(folder)
+    environment = {**os.environ, **({"KERAS_BACKEND": backend} if backend else {})}
     started = time.perf_counter()
     subprocess.run([sys.executable, str(ROOT / "train.py"), *flags, "--out", str(folder.parent),
                     "--name", folder.name, "--quiet"], check=True, cwd=ROOT,
-                   stdout=subprocess.DEVNULL)
+                   stdout=subprocess.DEVNULL, env=environment)
     seconds = time.perf_counter() - started
     return json.loads((folder / "results.json").read_text()), seconds
 
@@ -79,6 +81,23 @@ def train_once(folder, *flags):
         shutil.rmtree(folder)
     print(f"training {folder.name}", flush=True)
     return timed_training(folder, *flags)[0]
+
+
+def matmul_gflops(size=2048, repeats=10):
+    """This machine's float32 matrix-multiply rate in GFLOP/s: NumPy `size` x `size` products
+    on every core, the best of three timings of `repeats` products (the yardstick that puts
+    run times of different machines side by side)."""
+    import numpy as np
+
+    matrix = np.random.default_rng(0).random((size, size), dtype=np.float32)
+    matrix @ matrix
+    best = float("inf")
+    for _ in range(3):
+        started = time.perf_counter()
+        for _ in range(repeats):
+            matrix @ matrix
+        best = min(best, time.perf_counter() - started)
+    return 2 * size ** 3 * repeats / best / 1e9
 
 
 def spread(values):

@@ -1,15 +1,19 @@
 """The main job, timed: `python train.py --task mnist_sum --len 10` with its defaults, as a
-user runs it, and the evaluator's throughput against the bare encoder.
+user runs it, on each Keras backend, beside this machine's own matrix-multiply rate.
 
-    python -m benchmarks.main_job                 # run it alone on the machine
-    python -m benchmarks.main_job --seeds 0,1,2   # one default run per seed, one at a time
-    python -m benchmarks.main_job --task mnist_count   # the counting task's default run
+    python -m benchmarks.main_job                       # run it alone on the machine
+    python -m benchmarks.main_job --seeds 0,1,2         # one default run per seed
+    python -m benchmarks.main_job --backends jax,torch  # and one run of the first seed on each
+    python -m benchmarks.main_job --task mnist_count    # the counting task's default run
 
-Each run is a subprocess in a temporary folder; its wall time includes start-up, loading
-the digits, training and the evaluation at 10, 100 and 1000, each scored by the MAE and the
-exact share (sequences whose rounded prediction is right in every output: the paper's
-counting metric). Writes the section "Main job" of docs/results.md (`main_job_<task>` for a
-task other than mnist_sum).
+Each run is a subprocess in a temporary folder, one after another; its wall time includes
+start-up, loading the digits, training and the evaluation at 10, 100 and 1000, each scored
+by the MAE and the exact share (sequences whose rounded prediction is right in every output:
+the paper's counting metric). Machines of one kind differ 2-3x in seconds, so the run
+also measures the machine's float32 matrix-multiply rate (NumPy, 2048 x 2048, every core)
+before and after the runs, and gives each wall time scaled to a 175 GFLOP/s machine and each
+training rate as a share of the measured rate. Writes the section "Main job" of
+docs/results.md (`main_job_<task>` for a task other than mnist_sum).
 """
 
 import statistics
@@ -20,6 +24,7 @@ from pathlib import Path
 
 from benchmarks.common import (
     markdown_table,
+    matmul_gflops,
     or_fail,
     parse_integers,
     parser,
@@ -29,16 +34,37 @@ from benchmarks.common import (
 from benchmarks.publish import provenance, publish
 
 MNIST_TASKS = ("mnist_sum", "mnist_count")
+BACKENDS = ("tensorflow", "jax", "torch")
+REFERENCE_GFLOPS = 175  # the scale of "wall at 175 GFLOP/s": wall x measured rate / 175
 
 
-def default_run(out, task, seed):
-    """One default run of `task`; returns (results, wall seconds)."""
-    return timed_training(Path(out) / f"seed{seed}", "--task", task, "--len", "10",
-                          "--seed", str(seed))
+def default_run(out, task, seed, backend):
+    """One default run of `task` on `backend`; returns (results, wall seconds)."""
+    return timed_training(Path(out) / f"{backend}-seed{seed}", "--task", task, "--len", "10",
+                          "--seed", str(seed), backend=backend)
+
+
+def training_gflop_per_step(model, images_per_step):
+    """GFLOP of one training step's encoder work: 2 per multiply-add of every Conv2D and Dense
+    layer on every image, three times (forward, and the two products of the backward pass)."""
+    multiply_adds = 0
+    for layer in model.get_layer("encode").layer.layers:
+        kernel = getattr(layer, "kernel", None)
+        if kernel is None:
+            continue
+        positions = 1
+        if len(kernel.shape) == 4:  # Conv2D: every output position
+            positions = layer.output.shape[1] * layer.output.shape[2]
+        size = 1
+        for dimension in kernel.shape:
+            size *= dimension
+        multiply_adds += positions * size
+    return 3 * 2 * multiply_adds * images_per_step / 1e9
 
 
 def throughput(task_name, repeats=3):
-    """(bare encoder images/s, evaluation images/s at length 1000) on the test images."""
+    """(bare encoder images/s, evaluation images/s at length 1000 on the test images,
+    GFLOP of a default training step)."""
     import numpy as np
 
     from data.sequences import images_as_floats
@@ -64,7 +90,8 @@ def throughput(task_name, repeats=3):
         metrics = score_lengths(model, images, digits.test_labels, task, [1000], 1000, 0,
                                 quiet=True)
         evaluation_rates.append(metrics["1000"]["images_per_second"])
-    return statistics.median(encoder_rates), statistics.median(evaluation_rates)
+    gflop = training_gflop_per_step(model, config.batch_size * config.length)
+    return statistics.median(encoder_rates), statistics.median(evaluation_rates), gflop
 
 
 def main(argv=None):
@@ -73,37 +100,53 @@ def main(argv=None):
 
 def run(argv):
     arguments = parser(__doc__, from_saved=True, tensorflow=False)  # the runs first, alone
-    arguments.add_argument("--seeds", default="0")
+    arguments.add_argument("--seeds", default="0", help="seeds of the runs on the first backend")
+    arguments.add_argument("--backends", default="tensorflow", help="comma-separated, from "
+                           f"{', '.join(BACKENDS)}: the first runs every seed, the others the "
+                           "first seed")
     arguments.add_argument("--task", default="mnist_sum", help=", ".join(MNIST_TASKS))
     args = arguments.parse_args(argv)
     seeds = parse_integers("seeds", args.seeds, minimum=0)
-    if args.task not in MNIST_TASKS:
-        from errors import UsageError
+    backends = args.backends.split(",")
+    from errors import UsageError
 
+    if args.task not in MNIST_TASKS:
         raise UsageError(f"--task {args.task}: choose from {', '.join(MNIST_TASKS)}")
+    for backend in backends:
+        if backend not in BACKENDS:
+            raise UsageError(f"--backends {args.backends}: {backend!r} is not one of "
+                             f"{', '.join(BACKENDS)}")
     if args.from_saved:
         meta, payload = saved(section(args.task))
-        report(args.task, meta, payload["runs"], payload["encoder_images_per_second"],
-               payload["evaluation_images_per_second"], publish_it=not args.no_publish)
+        report(args.task, meta, payload, publish_it=not args.no_publish)
         return 0
     meta = provenance()
+    gflops_before = matmul_gflops()
+    print(f"float32 matmul: {gflops_before:.0f} GFLOP/s", flush=True)
+    plan = [(backends[0], seed) for seed in seeds] + [(backend, seeds[0])
+                                                     for backend in backends[1:]]
     rows = []
     with tempfile.TemporaryDirectory() as out:
-        for seed in seeds:
-            results, seconds = default_run(out, args.task, seed)
+        for backend, seed in plan:
+            results, seconds = default_run(out, args.task, seed, backend)
             metrics = results["metrics"]
-            rows.append({"seed": seed, "wall_seconds": seconds, "digits": results["digits"],
-                         "steps": results["steps"], "train_seconds": results["train_seconds"],
+            rows.append({"backend": backend, "seed": seed, "wall_seconds": seconds,
+                         "digits": results["digits"], "steps": results["steps"],
+                         "train_seconds": results["train_seconds"],
                          "mae": {length: metric["mae"] for length, metric in metrics.items()},
                          "exact": {length: metric["accuracy"]
                                    for length, metric in metrics.items()}})
-            print(f"seed {seed}: {seconds:.0f} s wall, MAE "
+            print(f"{backend} seed {seed}: {seconds:.0f} s wall, MAE "
                   + " / ".join(f"{value:.3g}" for value in rows[-1]["mae"].values()), flush=True)
+    gflops_after = matmul_gflops()
     from cli import import_tensorflow_quietly
 
     import_tensorflow_quietly()
-    encoder_rate, evaluation_rate = throughput(args.task)
-    report(args.task, meta, rows, encoder_rate, evaluation_rate, publish_it=not args.no_publish)
+    encoder_rate, evaluation_rate, gflop_per_step = throughput(args.task)
+    report(args.task, meta, {
+        "runs": rows, "matmul_gflops": [gflops_before, gflops_after],
+        "training_gflop_per_step": gflop_per_step, "encoder_images_per_second": encoder_rate,
+        "evaluation_images_per_second": evaluation_rate}, publish_it=not args.no_publish)
     return 0
 
 
@@ -111,29 +154,59 @@ def section(task):
     return "main_job" if task == "mnist_sum" else f"main_job_{task}"
 
 
-def report(task, meta, rows, encoder_rate, evaluation_rate, publish_it=True):
-    """The table of the runs (wall and training time, MAE and exact share per length)."""
+def backend_of(row):
+    return row.get("backend", "tensorflow")  # runs published before the column existed
+
+
+def report(task, meta, payload, publish_it=True):
+    """The table of the runs (backend, wall and training time, steps/s, wall scaled to a
+    175 GFLOP/s machine, MAE and exact share per length) and what it says."""
+    rows = payload["runs"]
+    rate = statistics.mean(payload.get("matmul_gflops") or [float("nan")])
+    gflop = payload.get("training_gflop_per_step")
     lengths = list(rows[0]["mae"])
-    exact = lengths if any("exact" in row for row in rows) else []  # where runs record it
     table = markdown_table(
-        ["seed", "wall (whole run)", "training", "steps",
-         *(f"MAE @{length}" for length in lengths), *(f"exact @{length}" for length in exact)],
-        [[row["seed"], f"{row['wall_seconds']:.0f} s", f"{row['train_seconds']:.0f} s",
-          f"{row['steps']:,}", *(f"{row['mae'][length]:.3g}" for length in lengths),
-          *(f"{row['exact'][length]:.1%}" if "exact" in row else "-" for length in exact)]
-         for row in rows], "r" * (4 + len(lengths) + len(exact)))
+        ["backend", "seed", "wall", f"wall at {REFERENCE_GFLOPS} GFLOP/s", "training",
+         "steps", "steps/s", *(f"MAE @{length}" for length in lengths),
+         *(f"exact @{length}" for length in lengths)],
+        [[backend_of(row), row["seed"], f"{row['wall_seconds']:.0f} s",
+          f"{row['wall_seconds'] * rate / REFERENCE_GFLOPS:.0f} s" if rate == rate else "-",
+          f"{row['train_seconds']:.0f} s", f"{row['steps']:,}",
+          f"{row['steps'] / row['train_seconds']:.1f}",
+          *(f"{row['mae'][length]:.3g}" for length in lengths),
+          *(f"{row['exact'][length]:.1%}" if "exact" in row else "-" for length in lengths)]
+         for row in rows], "ll" + "r" * (5 + 2 * len(lengths)))
+    first = backend_of(rows[0])
+    mine = [row for row in rows if backend_of(row) == first]
+    lines = [f"`python train.py --task {task} --len 10 --seed S` with every default (digits: "
+             f"{rows[0]['digits']}), under KERAS_BACKEND=B, run alone, one after another. "
+             "Exact: the share of test sequences whose rounded prediction is right in every "
+             "output."]
+    if "matmul_gflops" in payload:
+        before, after = payload["matmul_gflops"]
+        lines.append(f"This machine multiplied float32 matrices at {before:.0f} GFLOP/s before "
+                     f"the runs and {after:.0f} after; a wall time at {REFERENCE_GFLOPS} "
+                     f"GFLOP/s is the wall time x {rate:.0f} / {REFERENCE_GFLOPS}.")
+    if gflop:
+        shares = ", ".join(
+            f"{backend_of(row)} {gflop * row['steps'] / row['train_seconds'] / rate:.0%}"
+            for row in rows if row["seed"] == rows[0]["seed"])
+        lines.append(f"A training step is {gflop:.1f} GFLOP of encoder work (multiply-adds of "
+                     f"its conv and dense layers, forward and backward), so training ran at "
+                     f"this share of the matrix-multiply rate: {shares}.")
+    if len(mine) > 1:
+        medians = " / ".join(f"{statistics.median(row['mae'][length] for row in mine):.3g}"
+                             for length in lengths)
+        lines.append(f"Median MAE over the {first} seeds at {' / '.join(lengths)}: {medians}.")
+    lines.append(f"Evaluation at length 1000 ran at {payload['evaluation_images_per_second']:,.0f}"
+                 f" images/s against {payload['encoder_images_per_second']:,.0f} images/s of "
+                 "the bare encoder reading each image once.")
     print(table)
-    note = (f"`python train.py --task {task} --len 10 --seed S` with every default (digits: "
-            f"{rows[0]['digits']}), run alone, one after another. Exact: the share of test "
-            "sequences whose rounded prediction is right in every output. Evaluation at length "
-            f"1000 ran at {evaluation_rate:,.0f} images/s against {encoder_rate:,.0f} images/s "
-            "of the bare encoder reading each image once "
-            f"({evaluation_rate / encoder_rate:.1f}x).")
+    note = "\n\n".join(lines)
+    print(note)
     if publish_it:
-        publish(section(task), f"Main job: the default {task} run", {
-            "runs": rows, "encoder_images_per_second": encoder_rate,
-            "evaluation_images_per_second": evaluation_rate}, table + "\n\n" + note, meta,
-            headline=table)
+        publish(section(task), f"Main job: the default {task} run", payload,
+                table + "\n\n" + note, meta, headline=table)
 
 
 if __name__ == "__main__":

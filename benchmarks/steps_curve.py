@@ -1,13 +1,15 @@
-"""How the main job's error falls with training steps: the curve behind its default.
+"""How the main job's error falls with its training work: the curve behind its defaults.
 
-    python -m benchmarks.steps_curve                        # 2,000 to 12,000 steps, seed 0
-    python -m benchmarks.steps_curve --steps 4000,8000 --seeds 0,1
+    python -m benchmarks.steps_curve                  # every point below, seed 0
+    python -m benchmarks.steps_curve --points 4000x32,8000x16 --norms layer,pooled --seeds 0,1
 
-Each point is `python train.py --task mnist_sum --len 10 --steps N --seed S` with every other
-flag at its default (the cosine learning-rate schedule spans the N steps, so each point is
-its own run), in `--out/steps<N>-seed<S>`; finished runs are not run again. Writes the
-section "Steps against error" of docs/results.md: MAE at 10, 100 and 1000 and the training
-time per point.
+Each point is `python train.py --task mnist_sum --len 10 --steps N --batch-size B
+--encoder-norm E --seed S` with every other flag at its default (the cosine learning-rate
+schedule spans the N steps, so each point is its own run), in
+`--out/<task>-<E>-steps<N>-batch<B>-seed<S>`; finished runs are not run again, so a stopped
+curve continues where it stopped. Writes the section "Steps against error" of
+docs/results.md: for each encoder and point, the images the training reads (steps x batch x
+length), the median MAE at 10, 100 and 1000 over the seeds, and the training time.
 """
 
 import statistics
@@ -18,46 +20,74 @@ from benchmarks.common import markdown_table, or_fail, parse_integers, parser, t
 from benchmarks.publish import provenance, publish
 
 
+def parse_points(text):
+    """"4000x32,8000x16" -> [(4000, 32), (8000, 16)]; a UsageError naming --points."""
+    from errors import UsageError
+
+    points = []
+    for item in text.split(","):
+        parts = item.split("x")
+        if len(parts) != 2 or not all(part.isdigit() and int(part) > 0 for part in parts):
+            raise UsageError(f"--points {text}: write each point as STEPSxBATCH, e.g. 4000x32")
+        points.append((int(parts[0]), int(parts[1])))
+    return points
+
+
 def main(argv=None):
     return or_fail(lambda: run(argv))
 
 
 def run(argv):
+    from tasks.mnist.model import ENCODER_NORMS
+
     arguments = parser(__doc__, out="runs/steps_curve")
     arguments.add_argument("--task", default="mnist_sum")
-    arguments.add_argument("--steps", default="2000,4000,8000,12000")
+    arguments.add_argument("--points", default="2000x32,4000x32,8000x16,8000x32",
+                           help="STEPSxBATCH, comma-separated")
+    arguments.add_argument("--norms", default="layer,pooled",
+                           help=f"--encoder-norm values: {', '.join(ENCODER_NORMS)}")
     arguments.add_argument("--seeds", default="0")
-    arguments.add_argument("train_flags", nargs="*", help="after --: more train.py flags")
     args = arguments.parse_args(argv)
-    steps = parse_integers("steps", args.steps)
+    points = parse_points(args.points)
     seeds = parse_integers("seeds", args.seeds, minimum=0)
+    norms = args.norms.split(",")
+    for norm in norms:
+        if norm not in ENCODER_NORMS:
+            from errors import UsageError
+
+            raise UsageError(f"--norms {args.norms}: {norm!r} is not one of "
+                             f"{', '.join(ENCODER_NORMS)}")
     meta = provenance()
-    points = []
-    for count in steps:
-        runs = [train_once(Path(args.out) / f"{args.task}-steps{count}-seed{seed}",
-                           "--task", args.task, "--steps", str(count), "--seed", str(seed),
-                           *args.train_flags) for seed in seeds]
-        lengths = list(runs[0]["metrics"])
-        points.append({
-            "steps": count, "seeds": seeds, "digits": runs[0]["digits"],
-            "mae": {length: statistics.median(run["metrics"][length]["mae"] for run in runs)
-                    for length in lengths},
-            "train_seconds": statistics.median(run["train_seconds"] for run in runs),
-        })
-    lengths = list(points[0]["mae"])
+    rows = []
+    for norm in norms:
+        for steps, batch in points:
+            runs = [train_once(Path(args.out) / f"{args.task}-{norm}-steps{steps}-batch{batch}"
+                               f"-seed{seed}", "--task", args.task, "--len", "10",
+                               "--steps", str(steps), "--batch-size", str(batch),
+                               "--encoder-norm", norm, "--seed", str(seed)) for seed in seeds]
+            rows.append({
+                "encoder_norm": norm, "steps": steps, "batch_size": batch,
+                "images": steps * batch * 10, "seeds": seeds, "digits": runs[0]["digits"],
+                "mae": {length: statistics.median(run["metrics"][length]["mae"] for run in runs)
+                        for length in runs[0]["metrics"]},
+                "train_seconds": statistics.median(run["train_seconds"] for run in runs),
+            })
+    lengths = list(rows[0]["mae"])
     table = markdown_table(
-        ["steps", *(f"MAE @{length}" for length in lengths), "training (median)"],
-        [[f"{point['steps']:,}", *(f"{value:.3g}" for value in point["mae"].values()),
-          f"{point['train_seconds']:.0f} s"] for point in points],
-        "r" * (len(lengths) + 2))
+        ["--encoder-norm", "steps", "batch", "images read",
+         *(f"MAE @{length}" for length in lengths), "training (median)"],
+        [[row["encoder_norm"], f"{row['steps']:,}", row["batch_size"],
+          f"{row['images'] / 1e6:.2f}M", *(f"{value:.3g}" for value in row["mae"].values()),
+          f"{row['train_seconds']:.0f} s"] for row in rows],
+        "lrrr" + "r" * (len(lengths) + 1))
     print(table)
     if not args.no_publish:
-        extra = f" {' '.join(args.train_flags)}" if args.train_flags else ""
-        note = (f"`python train.py --task {args.task} --steps N --seed S{extra}`, the task's "
-                f"defaults otherwise (digits: {points[0]['digits']}); median over seeds "
-                f"{', '.join(map(str, seeds))}. Training time as measured inside each run, "
-                "whatever ran beside it.")
-        publish("steps_curve", f"Steps against error ({args.task})", {"points": points},
+        note = (f"`python train.py --task {args.task} --len 10 --steps N --batch-size B "
+                "--encoder-norm E --seed S`, the task's defaults otherwise (digits: "
+                f"{rows[0]['digits']}); median over seeds {', '.join(map(str, seeds))}. "
+                "Training time as measured inside each run, whatever ran beside it (compare "
+                "speeds in the training profile and the main job, which run alone).")
+        publish("steps_curve", f"Steps against error ({args.task})", {"points": rows},
                 table + "\n\n" + note, meta)
     return 0
 

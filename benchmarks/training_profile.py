@@ -5,12 +5,14 @@
 Times, for the task's default model and batches (full MNIST when it is installed):
 the input pipeline alone; the encoder alone (forward and backward on the step's
 batch * length images); and `model.fit` as train.py calls it, with its callbacks (progress
-bar and TensorBoard), without TensorBoard, with none, and with Keras' TimeDistributed calling
-the encoder once per step instead of once on all steps' images. Each variant runs `--steps` steps
+bar and TensorBoard), without TensorBoard, with none, with Keras' TimeDistributed calling
+the encoder once per step instead of once on all steps' images, and with each other
+`--encoder-norm`. Each variant runs `--steps` steps
 after a warm-up, three times, and the median rate is kept; the rates are comparable only as
 ratios within one run. Writes the section "Training profile" of docs/results.md.
 """
 
+import dataclasses
 import statistics
 import sys
 import tempfile
@@ -42,8 +44,9 @@ def profile(task_name, steps):
     import tensorflow as tf
 
     from data.sequences import training_dataset
-    from tasks import cores, get_task, mnist
+    from tasks import cores, get_task
     from tasks.mnist.config import MnistConfig
+    from tasks.mnist.model import ENCODER_NORMS, build_encoder
     from tasks.progress import TrainingProgress
 
     task = get_task(task_name)
@@ -87,13 +90,21 @@ def profile(task_name, steps):
     # the same model with Keras' TimeDistributed, which calls the encoder once per step
     images_in = keras.Input((None, 28, 28, 1))
     per_step = keras.layers.TimeDistributed(
-        mnist.build_encoder(task.encoding_size, norm=config.encoder_norm))(images_in)
+        build_encoder(task.encoding_size, norm=config.encoder_norm))(images_in)
     state = cores.build_core(config.core, task.hidden_size(config))(per_step)
     per_step_model = keras.Model(images_in, cores.build_head(config.head, task.outputs)(state))
     per_step_model.compile(keras.optimizers.Adam(config.lr), "mse", jit_compile=False)
 
     def per_step_fit(count):
         per_step_model.fit(batches(count), steps_per_epoch=count, epochs=1, verbose=0)
+
+    def other_norm(norm):
+        other = task.make_model(dataclasses.replace(config, encoder_norm=norm))
+
+        def action(count):
+            other.fit(batches(count), steps_per_epoch=count, epochs=1, verbose=0,
+                      callbacks=with_tensorboard())
+        return action
 
     variants = {
         "input pipeline alone": data,
@@ -102,6 +113,8 @@ def profile(task_name, steps):
         "model.fit without TensorBoard": fit(lambda: [TrainingProgress(steps, quiet=True)]),
         "model.fit without callbacks": fit(lambda: []),
         "model.fit, encoder called once per step (Keras TimeDistributed)": per_step_fit,
+        **{f"model.fit as train.py, --encoder-norm {norm}": other_norm(norm)
+           for norm in ENCODER_NORMS if norm != config.encoder_norm},
     }
     for action in variants.values():  # warm up every path (tracing, first allocations)
         action(20)

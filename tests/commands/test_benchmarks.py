@@ -63,3 +63,23 @@ def test_table2_bad_input_is_one_line(arguments, message, capsys):
 
     code, lines = refused_in_process(main, ["--no-publish", *arguments], capsys)
     assert code == 2 and len(lines) == 1 and message in lines[0]
+
+
+def test_main_job_counts_a_training_step_from_the_encoders_layers():
+    """The GFLOP of a step: the encoder's multiply-adds, 2 FLOP each, forward and backward."""
+    from benchmarks.main_job import training_gflop_per_step
+    from tasks import get_task
+    from tasks.mnist.config import MnistConfig
+
+    task = get_task("mnist_sum")
+    model = task.make_model(MnistConfig(task="mnist_sum").resolved(task.defaults))
+    per_image = (24 * 24 * 5 * 5 * 1 * 20 + 8 * 8 * 5 * 5 * 20 * 50 + 4 * 4 * 50 * 500 + 500 * 1)
+    assert training_gflop_per_step(model, 320) == pytest.approx(3 * 2 * per_image * 320 / 1e9)
+
+
+def test_main_job_refuses_an_unknown_backend_in_one_line(capsys):
+    """--backends naming no Keras backend: one line, exit 2, nothing run."""
+    from benchmarks.main_job import main
+
+    code, lines = refused_in_process(main, ["--backends", "tensorflow,mxnet"], capsys)
+    assert code == 2 and len(lines) == 1 and "--backends tensorflow,mxnet" in lines[0]

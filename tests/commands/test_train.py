@@ -1,14 +1,11 @@
 """train.py end to end on a small split: outputs, reloading, resume after SIGKILL, bad input."""
 
 import json
-import os
-import subprocess
-import sys
 
 import numpy as np
 import pytest
 
-from tests.conftest import ROOT, TINY, refused_in_process, train
+from tests.conftest import TINY, refused_in_process, train
 
 
 def test_run_writes_config_model_and_results(finished_run):
