@@ -40,6 +40,26 @@ def test_layer_norm_normalises_each_image_on_its_own():
         np.testing.assert_allclose(alone, in_batch, rtol=1e-5, atol=1e-6)
 
 
+def test_pooled_norm_normalises_after_each_pooling_and_the_dense_layer():
+    """--encoder-norm pooled: the same per-image normalisation, after each pooling instead."""
+    import keras
+
+    from tasks.mnist.model import build_encoder
+
+    encoder = build_encoder(1, norm="pooled")
+    norms = [index for index, layer in enumerate(encoder.layers)
+             if isinstance(layer, keras.layers.GroupNormalization)]
+    assert [type(encoder.layers[index - 1]).__name__ for index in norms] == [
+        "MaxPooling2D", "MaxPooling2D", "Dense"]
+    images = np.random.default_rng(3).random((4, 28, 28, 1)).astype("float32")
+    pooled = images
+    for layer in encoder.layers[:norms[0] + 1]:
+        pooled = layer(pooled)
+    values = np.asarray(pooled).reshape(4, -1)
+    np.testing.assert_allclose(values.mean(axis=1), 0, atol=1e-4)
+    np.testing.assert_allclose(values.std(axis=1), 1, atol=1e-2)
+
+
 def test_test_shift_averages_the_encoder_over_every_move_outside_training_only():
     """--test-shift 1 averages the encoder over 9 moves outside training only."""
     from tasks.mnist.model import build_encoder
