@@ -10,6 +10,7 @@ schedule spans the N steps, so each point is its own run), in
 curve continues where it stopped. Writes the section "Steps against error" of
 docs/results.md: for each encoder and point, the images the training reads (steps x batch x
 length), the median MAE at 10, 100 and 1000 over the seeds, and the training time.
+`--report-only` trains nothing: the table of the runs in `--out` that finished.
 """
 
 import statistics
@@ -40,7 +41,7 @@ def main(argv=None):
 def run(argv):
     from tasks.mnist.model import ENCODER_NORMS
 
-    arguments = parser(__doc__, out="runs/steps_curve")
+    arguments = parser(__doc__, out="runs/steps_curve", report_only=True)
     arguments.add_argument("--task", default="mnist_sum")
     arguments.add_argument("--points", default="2000x32,4000x32,8000x16,8000x32",
                            help="STEPSxBATCH, comma-separated")
@@ -61,32 +62,46 @@ def run(argv):
     rows = []
     for norm in norms:
         for steps, batch in points:
-            runs = [train_once(Path(args.out) / f"{args.task}-{norm}-steps{steps}-batch{batch}"
-                               f"-seed{seed}", "--task", args.task, "--len", "10",
-                               "--steps", str(steps), "--batch-size", str(batch),
-                               "--encoder-norm", norm, "--seed", str(seed)) for seed in seeds]
+            folders = {seed: Path(args.out) / f"{args.task}-{norm}-steps{steps}-batch{batch}"
+                       f"-seed{seed}" for seed in seeds}
+            if args.report_only:  # the seeds whose runs finished
+                folders = {seed: folder for seed, folder in folders.items()
+                           if (folder / "results.json").exists()}
+                if not folders:
+                    continue
+            runs = [train_once(folder, "--task", args.task, "--len", "10", "--steps",
+                               str(steps), "--batch-size", str(batch), "--encoder-norm", norm,
+                               "--seed", str(seed)) for seed, folder in folders.items()]
             rows.append({
                 "encoder_norm": norm, "steps": steps, "batch_size": batch,
-                "images": steps * batch * 10, "seeds": seeds, "digits": runs[0]["digits"],
+                "images": steps * batch * 10, "seeds": list(folders), "digits": runs[0]["digits"],
                 "mae": {length: statistics.median(run["metrics"][length]["mae"] for run in runs)
                         for length in runs[0]["metrics"]},
                 "train_seconds": statistics.median(run["train_seconds"] for run in runs),
             })
+    if not rows:
+        from errors import UsageError
+
+        raise UsageError(f"--out {args.out}: no finished runs of these points")
     lengths = list(rows[0]["mae"])
     table = markdown_table(
-        ["--encoder-norm", "steps", "batch", "images read",
+        ["--encoder-norm", "steps", "batch", "images read", "seeds",
          *(f"MAE @{length}" for length in lengths), "training (median)"],
         [[row["encoder_norm"], f"{row['steps']:,}", row["batch_size"],
-          f"{row['images'] / 1e6:.2f}M", *(f"{value:.3g}" for value in row["mae"].values()),
+          f"{row['images'] / 1e6:.2f}M", ",".join(map(str, row["seeds"])),
+          *(f"{value:.3g}" for value in row["mae"].values()),
           f"{row['train_seconds']:.0f} s"] for row in rows],
-        "lrrr" + "r" * (len(lengths) + 1))
+        "lrrrr" + "r" * (len(lengths) + 1))
     print(table)
     if not args.no_publish:
         note = (f"`python train.py --task {args.task} --len 10 --steps N --batch-size B "
                 "--encoder-norm E --seed S`, the task's defaults otherwise (digits: "
-                f"{rows[0]['digits']}); median over seeds {', '.join(map(str, seeds))}. "
+                f"{rows[0]['digits']}); median over the seeds of each row. "
                 "Training time as measured inside each run, whatever ran beside it (compare "
                 "speeds in the training profile and the main job, which run alone).")
+        if args.report_only:
+            note += (" Read with --report-only: the runs were in --out already and may have "
+                     "been trained at an earlier commit.")
         publish("steps_curve", f"Steps against error ({args.task})", {"points": rows},
                 table + "\n\n" + note, meta)
     return 0

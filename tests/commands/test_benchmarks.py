@@ -83,3 +83,12 @@ def test_main_job_refuses_an_unknown_backend_in_one_line(capsys):
 
     code, lines = refused_in_process(main, ["--backends", "tensorflow,mxnet"], capsys)
     assert code == 2 and len(lines) == 1 and "--backends tensorflow,mxnet" in lines[0]
+
+
+@pytest.mark.parametrize("points", ["4000", "4000x0", "4000x32,x16", "4000x3.5"])
+def test_steps_curve_refuses_a_bad_point_in_one_line(points, capsys):
+    """--points that are not STEPSxBATCH with positive whole numbers: one line, exit 2."""
+    from benchmarks.steps_curve import main
+
+    code, lines = refused_in_process(main, ["--points", points, "--no-publish"], capsys)
+    assert code == 2 and len(lines) == 1 and f"--points {points}" in lines[0]
