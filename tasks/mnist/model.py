@@ -73,8 +73,8 @@ class ShiftMean(_TestShiftLayer):
 # group), so an image's value never depends on the rest of its batch and training and
 # inference compute the same function. "layer": after each conv layer's ReLU (before its
 # pooling) and after the dense(500) layer's; "pooled": after each pooling instead, over a
-# quarter of the values (a cheaper training step: `python -m benchmarks.training_profile`);
-# "none": the paper's encoder.
+# quarter of the values (`python -m benchmarks.training_profile` times each); "none": the
+# paper's encoder.
 ENCODER_NORMS = {"layer": ("activation", "dense"), "pooled": ("pool", "dense"), "none": ()}
 
 
