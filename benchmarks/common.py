@@ -16,8 +16,9 @@ from tasks.config import parse_integers
 
 ROOT = Path(__file__).resolve().parents[1]
 
-__all__ = ["ROOT", "figure", "markdown_table", "matmul_gflops", "or_fail", "parse_integers",
-           "parser", "saved", "spread", "spread_cell", "timed_training", "train_once"]
+__all__ = ["ROOT", "figure", "markdown_table", "matmul_gflops", "or_fail", "parse_choices",
+           "parse_integers", "parser", "saved", "spread", "spread_cell", "timed_training",
+           "train_once"]
 
 
 def parser(doc, out=None, report_only=False, backend=False, from_saved=False,
@@ -81,6 +82,17 @@ def train_once(folder, *flags):
         shutil.rmtree(folder)
     print(f"training {folder.name}", flush=True)
     return timed_training(folder, *flags)[0]
+
+
+def parse_choices(flag, text, choices):
+    """"a,b" -> ["a", "b"], each one of `choices`; a UsageError naming `--flag` otherwise."""
+    from errors import UsageError
+
+    names = text.split(",")
+    for name in names:
+        if name not in choices:
+            raise UsageError(f"--{flag} {text}: {name!r} is not one of {', '.join(choices)}")
+    return names
 
 
 def matmul_gflops(size=2048, repeats=10):

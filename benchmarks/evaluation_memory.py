@@ -15,10 +15,9 @@ import os
 import subprocess
 import sys
 
-from benchmarks.common import ROOT, markdown_table, or_fail, parse_integers, parser
+from benchmarks.common import ROOT, markdown_table, or_fail, parse_choices, parse_integers, parser
 from benchmarks.publish import provenance, publish
-
-BACKENDS = ("tensorflow", "jax", "torch")
+from cli import BACKENDS
 
 CHILD = """
 import json, os, resource, sys, time
@@ -60,13 +59,7 @@ def run(argv):
     arguments.add_argument("--lengths", default="1000,10000,100000")
     args = arguments.parse_args(argv)
     lengths = parse_integers("lengths", args.lengths)
-    backends = args.backends.split(",")
-    for backend in backends:
-        if backend not in BACKENDS:
-            from errors import UsageError
-
-            raise UsageError(f"--backends {args.backends}: {backend!r} is not one of "
-                             f"{', '.join(BACKENDS)}")
+    backends = parse_choices("backends", args.backends, BACKENDS)
     meta = provenance()
     rows = []
     for backend in backends:

@@ -26,15 +26,16 @@ from benchmarks.common import (
     markdown_table,
     matmul_gflops,
     or_fail,
+    parse_choices,
     parse_integers,
     parser,
     saved,
     timed_training,
 )
 from benchmarks.publish import provenance, publish
+from cli import BACKENDS
 
 MNIST_TASKS = ("mnist_sum", "mnist_count")
-BACKENDS = ("tensorflow", "jax", "torch")
 REFERENCE_GFLOPS = 175  # the scale of "wall at 175 GFLOP/s": wall x measured rate / 175
 
 
@@ -107,15 +108,8 @@ def run(argv):
     arguments.add_argument("--task", default="mnist_sum", help=", ".join(MNIST_TASKS))
     args = arguments.parse_args(argv)
     seeds = parse_integers("seeds", args.seeds, minimum=0)
-    backends = args.backends.split(",")
-    from errors import UsageError
-
-    if args.task not in MNIST_TASKS:
-        raise UsageError(f"--task {args.task}: choose from {', '.join(MNIST_TASKS)}")
-    for backend in backends:
-        if backend not in BACKENDS:
-            raise UsageError(f"--backends {args.backends}: {backend!r} is not one of "
-                             f"{', '.join(BACKENDS)}")
+    backends = parse_choices("backends", args.backends, BACKENDS)
+    parse_choices("task", args.task, MNIST_TASKS)
     if args.from_saved:
         meta, payload = saved(section(args.task))
         report(args.task, meta, payload, publish_it=not args.no_publish)

@@ -17,7 +17,14 @@ import statistics
 import sys
 from pathlib import Path
 
-from benchmarks.common import markdown_table, or_fail, parse_integers, parser, train_once
+from benchmarks.common import (
+    markdown_table,
+    or_fail,
+    parse_choices,
+    parse_integers,
+    parser,
+    train_once,
+)
 from benchmarks.publish import provenance, publish
 
 
@@ -51,13 +58,7 @@ def run(argv):
     args = arguments.parse_args(argv)
     points = parse_points(args.points)
     seeds = parse_integers("seeds", args.seeds, minimum=0)
-    norms = args.norms.split(",")
-    for norm in norms:
-        if norm not in ENCODER_NORMS:
-            from errors import UsageError
-
-            raise UsageError(f"--norms {args.norms}: {norm!r} is not one of "
-                             f"{', '.join(ENCODER_NORMS)}")
+    norms = parse_choices("norms", args.norms, ENCODER_NORMS)
     meta = provenance()
     rows = []
     for norm in norms:

@@ -17,7 +17,7 @@ from tasks.progress import bar
 def compiled_step_options():
     """`jit_compile` for this backend's training and evaluation steps: XLA on JAX (without it
     JAX runs every operation of a step eagerly), TensorFlow's graph without XLA (XLA's CPU
-    convolutions are the slower there: `python -m benchmarks.main_job_backends`), PyTorch
+    convolutions are the slower there: `python -m benchmarks.main_job --backends`), PyTorch
     eagerly."""
     return {"jax": True}.get(keras.backend.backend(), False)
 

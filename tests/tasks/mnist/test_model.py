@@ -13,6 +13,19 @@ def moved(images, rows, columns):
     return out
 
 
+def assert_normalises_each_image(encoder, index, images):
+    """The encoder's layer `index` maps each image's values v to (v - mean) / sqrt(var + eps)
+    (over all of that image's units; gamma 1 and beta 0 as built)."""
+    values = images
+    for layer in encoder.layers[:index]:
+        values = layer(values)
+    normalised = np.asarray(encoder.layers[index](values)).reshape(len(images), -1)
+    values = np.asarray(values).reshape(len(images), -1)
+    expected = ((values - values.mean(axis=1, keepdims=True))
+                / np.sqrt(values.var(axis=1, keepdims=True) + encoder.layers[index].epsilon))
+    np.testing.assert_allclose(normalised, expected, rtol=1e-3, atol=1e-3)
+
+
 def test_layer_norm_normalises_each_image_on_its_own():
     """--encoder-norm layer: an image's encoding does not depend on the rest of its batch."""
     import keras
@@ -28,12 +41,7 @@ def test_layer_norm_normalises_each_image_on_its_own():
                    for layer in build_encoder(1).layers)
     rng = np.random.default_rng(2)
     images = rng.random((6, 28, 28, 1)).astype("float32")
-    conv = np.asarray(encoder.layers[0](images)).reshape(6, -1)
-    normalised = np.asarray(encoder.layers[1](encoder.layers[0](images))).reshape(6, -1)
-    epsilon = encoder.layers[1].epsilon
-    expected = ((conv - conv.mean(axis=1, keepdims=True))
-                / np.sqrt(conv.var(axis=1, keepdims=True) + epsilon))
-    np.testing.assert_allclose(normalised, expected, rtol=1e-3, atol=1e-3)
+    assert_normalises_each_image(encoder, norms[0], images)
     for training in (True, False):
         alone = np.asarray(encoder(images[:1], training=training))
         in_batch = np.asarray(encoder(images, training=training))[:1]
@@ -52,15 +60,7 @@ def test_pooled_norm_normalises_after_each_pooling_and_the_dense_layer():
     assert [type(encoder.layers[index - 1]).__name__ for index in norms] == [
         "MaxPooling2D", "MaxPooling2D", "Dense"]
     images = np.random.default_rng(3).random((4, 28, 28, 1)).astype("float32")
-    pooled = images
-    for layer in encoder.layers[:norms[0]]:
-        pooled = layer(pooled)
-    normalised = np.asarray(encoder.layers[norms[0]](pooled)).reshape(4, -1)
-    pooled = np.asarray(pooled).reshape(4, -1)
-    epsilon = encoder.layers[norms[0]].epsilon
-    expected = ((pooled - pooled.mean(axis=1, keepdims=True))
-                / np.sqrt(pooled.var(axis=1, keepdims=True) + epsilon))
-    np.testing.assert_allclose(normalised, expected, rtol=1e-3, atol=1e-3)
+    assert_normalises_each_image(encoder, norms[0], images)
 
 
 def test_test_shift_averages_the_encoder_over_every_move_outside_training_only():
