@@ -87,6 +87,12 @@ class ArithmeticData:
         a, b = self.operands(inputs, mask)
         return OPERATIONS[self.op](a, b)[:, None].astype("float32")
 
+    def prefix_targets(self, inputs, mask):
+        """Running form: y after each step, a op b of the sums so far, (count, length)
+        float32."""
+        totals = np.cumsum((inputs @ mask).astype("float64"), axis=1)  # (count, length, 2)
+        return OPERATIONS[self.op](totals[..., 0], totals[..., 1]).astype("float32")
+
     def perturbed_targets(self, inputs, mask, epsilon, signs=(1, 1, 1, 1)):
         """What the exact solution with every weight moved by epsilon outputs.
 

@@ -1,8 +1,10 @@
 """Models of the arithmetic tasks, each holding many independent seeds ("copies") at once.
 
 A model name is a registered unit (`nac`: two stacked NACs; `nmu`: its usual pairing, a NAU
-then a NMU; with `depth=1` the unit alone), an explicit pair `first-second` (`nau-nmu`), or a
-baseline: `linear` (one weight vector), the NALU paper's two-layer MLPs `mlp` (ReLU6) and
+then a NMU; with `depth=1` the unit alone), an explicit pair `first-second` (`nau-nmu`; running:
+a `first` cell read by a `second` head), an accumulator `acc-first-second` (running only: the
+state is the sum over the steps of `first(x_t)`, exact recurrence by construction, read by a
+`second` head), or a baseline: `linear` (one weight vector), the NALU paper's two-layer MLPs `mlp` (ReLU6) and
 `none` (no activation), and for the running form `lstm` and `rnn_relu`. Every layer is built
 with `copy_seeds`, so weights carry a leading axis of seeds and one computation trains all of
 them; copy k depends on seed k alone.
@@ -16,6 +18,7 @@ from errors import UsageError
 from nalu.copies import CopiesLayer
 from tasks.arithmetic.units import unit_training
 
+ACCUMULATE = "acc"  # first part of an accumulator model name
 BASELINES = ("linear", "mlp", "none", "lstm", "rnn_relu")
 RECURRENT_BASELINES = ("lstm", "rnn_relu")
 HIDDEN = 100  # width of the MLP baselines' hidden layer
@@ -98,9 +101,17 @@ def model_names():
     return [*sorted(nalu.UNITS), *BASELINES]
 
 
+def accumulates(name):
+    """Whether `name` is an accumulator model (`acc-first-second`)."""
+    return name.startswith(ACCUMULATE + "-")
+
+
 def layer_pair(name, flag="--units"):
-    """(first unit class, second unit class) for a unit model name like `nac` or `nau-nmu`."""
+    """(first unit class, second unit class) for a unit model name like `nac`, `nau-nmu` or
+    `acc-nau-realnpu`."""
     parts = name.split("-")
+    if len(parts) == 3 and parts[0] == ACCUMULATE:
+        parts = parts[1:]
     if len(parts) == 1 and name in nalu.UNITS:
         second = nalu.UNITS[name]
         first = nalu.UNITS[unit_training(name).first_layer or name]
@@ -109,7 +120,7 @@ def layer_pair(name, flag="--units"):
         return nalu.UNITS[parts[0]], nalu.UNITS[parts[1]]
     raise UsageError(
         f"{flag} {name}: unknown model; choose from {', '.join(model_names())} "
-        "or a pair like nau-nmu"
+        "or a pair like nau-nmu (running form also acc-nau-realnpu)"
     )
 
 
@@ -117,7 +128,8 @@ def describe(name):
     if name in BASELINES:
         return name
     first, second = layer_pair(name)
-    return f"{first.unit_name}-{second.unit_name}"
+    prefix = ACCUMULATE + "-" if accumulates(name) else ""
+    return f"{prefix}{first.unit_name}-{second.unit_name}"
 
 
 def check_model(name, form, flag="--units"):
@@ -127,6 +139,8 @@ def check_model(name, form, flag="--units"):
     if name in BASELINES:
         return
     layer_pair(name, flag)
+    if accumulates(name) and form != "running":
+        raise UsageError(f"{flag} {name}: an accumulator model, for arith_running only")
 
 
 class ArithmeticModel:
@@ -136,7 +150,8 @@ class ArithmeticModel:
     Static inputs are (copies, n, features); running inputs (copies, n, time, features).
     """
 
-    def __init__(self, name, form, copy_seeds, options, identity_recurrence=True, depth=2):
+    def __init__(self, name, form, copy_seeds, options, identity_recurrence=True, depth=2,
+                 prefix_loss=False):
         check_model(name, form)
         if depth not in (1, 2):
             raise UsageError(f"depth {depth}: 1 (the unit alone) or 2 (two layers)")
@@ -144,6 +159,8 @@ class ArithmeticModel:
             raise UsageError(f"{name}: depth 1 takes a single unit on the static task")
         self.name, self.form = name, form
         self.recurrent = form == "running"
+        self.accumulate = accumulates(name)
+        self.prefix_loss = prefix_loss and self.recurrent
         seeds = list(copy_seeds)
         if name == "linear":
             self.layers = [CopyDense(1, seeds, use_bias=False)]
@@ -161,7 +178,10 @@ class ArithmeticModel:
         else:
             first, second = layer_pair(name)
             first_options, second_options = options(first), options(second)
-            if self.recurrent:
+            if self.accumulate:
+                self.layers = [first(2, copy_seeds=seeds, **first_options),
+                               second(1, copy_seeds=seeds, **second_options)]
+            elif self.recurrent:
                 cell = nalu.CELLS[first.unit_name](
                     2, copy_seeds=seeds, identity_recurrence=identity_recurrence, **first_options
                 )
@@ -172,12 +192,23 @@ class ArithmeticModel:
 
     def states(self, batch_shape):
         cell = self.layers[0]
+        if self.accumulate:
+            return [ops.zeros((*batch_shape, cell.units))]
         if isinstance(cell, CopyCell):
             return cell.initial_states(batch_shape)
         return [ops.full((*batch_shape, cell.units), cell.initial_state_value)]
 
+    def step_terms(self, inputs):
+        """Accumulator: `first(x_t)` of every step at once, (copies, n, time, units)."""
+        copies, count, length, features = inputs.shape
+        terms = self.layers[0](ops.reshape(inputs, (copies, count * length, features)))
+        return ops.reshape(terms, (copies, count, length, -1))
+
     def run_steps(self, inputs, states):
         """Advance the recurrent layer over inputs (copies, n, time, features)."""
+        if self.accumulate:
+            return [states[0] + ops.sum(self.step_terms(inputs), axis=2)]
+
         def advance(step, carried):
             _, carried = self.layers[0](ops.take(inputs, step, axis=2), carried)
             return carried
@@ -190,6 +221,26 @@ class ArithmeticModel:
 
     def head(self, states):
         return self.layers[1](states[0])
+
+    def every_step(self, inputs):
+        """Running form: the head's output after each step, (copies, n, time), so that a
+        loss can cover every prefix of the training sequences (unrolled: short sequences)."""
+        if self.accumulate:
+            copies, count, length = inputs.shape[:3]
+            sums = ops.cumsum(self.step_terms(inputs), axis=2)
+            outputs = self.head([ops.reshape(sums, (copies, count * length, -1))])
+            return ops.reshape(outputs, (copies, count, length))
+        states = self.states(inputs.shape[:2])
+        outputs = []
+        for step in range(inputs.shape[2]):
+            _, states = self.layers[0](ops.take(inputs, step, axis=2), states)
+            outputs.append(self.head(states))
+        return ops.concatenate(outputs, axis=-1)
+
+    def training_outputs(self, inputs):
+        """What the training loss compares with the pool's targets: the output after every
+        step with `prefix_loss`, else the final one."""
+        return self.every_step(inputs) if self.prefix_loss else self(inputs)
 
     def __call__(self, inputs):
         if self.recurrent:

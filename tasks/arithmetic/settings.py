@@ -31,6 +31,9 @@ class ArithmeticSettings:
     pool_size: int = 4096  # training samples drawn once per seed, cycled through
     epsilon: float = 1e-5
     identity_recurrence: bool = True  # running form: unit cells start as exact accumulators
+    # running form: the loss covers the output after every step of a training sequence
+    # (its prefixes, lengths 1 .. train_length), not only after the last
+    prefix_loss: bool = False
     regularizer_start: float = 0.3  # fraction of the steps where the sparsity ramp starts
     regularizer_end: float = 0.6
     # unit name -> constructor options replacing the unit's defaults, e.g.
@@ -73,7 +76,11 @@ def default_settings(form, model_name=None):
     hence two recipes.
     """
     if form == "running":
-        return ArithmeticSettings(steps=20000, learning_rate=0.01)
+        running = ArithmeticSettings(steps=20000, learning_rate=0.01)
+        if model_name and model_name not in BASELINES and "-" in model_name:
+            head = layer_pair(model_name)[1].unit_name
+            running = dataclasses.replace(running, **unit_training(head).running_head)
+        return running
     return RECIPES[recipe_name(model_name)] if model_name else STANDARD
 
 

@@ -69,7 +69,7 @@ class TensorFlowStepper(Stepper):
             inputs = tf.gather(self.pool_inputs, positions, axis=1)
             targets = tf.gather(self.pool_targets, positions, axis=1)
             with tf.GradientTape() as tape:
-                errors = per_copy_mse(model(inputs), targets)
+                errors = per_copy_mse(model.training_outputs(inputs), targets)
                 # copies' losses are summed, so no copy's gradient depends on another's
                 loss = tf.reduce_sum(tf.where(tf.math.is_finite(errors), errors, 0.0))
                 loss += tf.add_n([tf.zeros(())] + model.losses)
@@ -107,7 +107,8 @@ class JaxStepper(Stepper):
             if step is not None:
                 mapping += [(variable, step.astype("float32")) for variable in schedule_steps]
             with keras.StatelessScope(state_mapping=mapping):
-                outputs = self.model(inputs)
+                outputs = (self.model(inputs) if step is None
+                           else self.model.training_outputs(inputs))
                 penalty = sum(self.model.losses, jnp.zeros(())) if step is not None else None
             return outputs, penalty
 
@@ -166,7 +167,7 @@ class TorchStepper(Stepper):
             positions = torch.as_tensor(self.positions(step, np.arange))
             inputs = self.pool_inputs[:, positions]
             targets = self.pool_targets[:, positions]
-            errors = per_copy_mse(self.model(inputs), targets)
+            errors = per_copy_mse(self.model.training_outputs(inputs), targets)
             loss = torch.where(torch.isfinite(errors), errors, 0.0).sum()
             loss = loss + sum(self.model.losses, torch.zeros(()))
             gradients = torch.autograd.grad(loss, values, allow_unused=True)

@@ -44,13 +44,14 @@ class SeedData:
             for inputs, mask in zip(extrapolation, masks, strict=True)
         ])
 
-        def stacked(inputs_list):
+        def stacked(inputs_list, targets=data.targets):
             inputs = np.stack(inputs_list)
-            targets = np.stack([data.targets(x, mask)
+            targets = np.stack([targets(x, mask)
                                 for x, mask in zip(inputs_list, masks, strict=True)])
             return keras.ops.convert_to_tensor(inputs), keras.ops.convert_to_tensor(targets)
 
-        self.pool = stacked(pool)
+        prefix = running and settings.prefix_loss
+        self.pool = stacked(pool, data.prefix_targets if prefix else data.targets)
         self.interpolation = stacked(interpolation)
         self.extrapolation = stacked(extrapolation)
 
@@ -71,7 +72,7 @@ def train_model(data, settings, model_name, seeds, quiet=True):
     keras.utils.set_random_seed(seeds[0])
     model = ArithmeticModel(model_name, data.form, seeds, unit_options(settings),
                             identity_recurrence=settings.identity_recurrence,
-                            depth=settings.depth)
+                            depth=settings.depth, prefix_loss=settings.prefix_loss)
     model(seed_data.pool[0][:, :2])  # build
     optimizer = make_optimizer(settings)
     optimizer.build(model.trainable_weights)

@@ -16,6 +16,9 @@ class UnitTraining:
     recipe: str = "standard"  # static task recipe (tasks.arithmetic.settings.RECIPES)
     first_layer: str | None = None  # unit below it in a static two-layer model (None: itself)
     options: dict = dataclasses.field(default_factory=dict)  # constructor options
+    # running form, this unit as the head of a pair or accumulator model: changes to the
+    # running settings (`tasks.arithmetic.settings.ArithmeticSettings` fields)
+    running_head: dict = dataclasses.field(default_factory=dict)
 
 
 UNIT_TRAINING = {
@@ -32,6 +35,16 @@ UNIT_TRAINING = {
     "inalu": UnitTraining(discretization_strength=0.05, options={
         "w_hat_initializer": {"class_name": "RandomNormal",
                               "config": {"mean": 0.0, "stddev": 0.2}}}),
+    # Running form, a RealNPU head (÷, √ over sequences): a and b over 10 steps of U[1,2]
+    # inputs vary by about +-4% around their mean, so a / b and sqrt(a) are nearly linear
+    # there, and many wrong exponents fit the final outputs. The loss on every prefix
+    # (lengths 1-10: a from ~3 to ~30) pins the exponents. The gate starts at 1 (both
+    # states relevant), and the rate is held lower for longer: the NAU's weights and the
+    # exponents settle within the 1e-5 criterion only after ~100,000 steps
+    # (benchmarks/running_ops.py).
+    "realnpu": UnitTraining(running_head={
+        "prefix_loss": True, "learning_rate": 0.03, "steps": 150_000,
+        "unit_options": {"realnpu": {"gate_initializer": "ones"}}}),
 }
 
 
