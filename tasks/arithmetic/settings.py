@@ -50,6 +50,13 @@ AVERAGED = ArithmeticSettings(
 )
 RECIPES = {"standard": STANDARD, "averaged": AVERAGED}
 
+# The running form's named model per operation: the best measured by
+# `python -m benchmarks.running_ops` (Table 1's extra recurrent column). A NAC cell sums a
+# and b; an NMU head multiplies them, a RealNPU head over a NAU accumulator divides and
+# takes roots (its recipe: `tasks/arithmetic/units.py`).
+RUNNING_MODELS = {"add": "nac", "sub": "nac", "mul": "nac-nmu", "square": "nac-nmu",
+                  "div": "acc-nau-realnpu", "sqrt": "acc-nau-realnpu"}
+
 
 def recipe_name(model_name):
     """The static recipe of a model: its output unit's (`tasks.arithmetic.units`)."""

@@ -2,6 +2,7 @@
 
 import dataclasses
 
+import keras
 import numpy as np
 import pytest
 
@@ -24,7 +25,7 @@ def _exact_accumulator(data, head, head_weights):
     first.kernel.assign(np.stack([data.masks(seed) for seed in SEEDS]))
     second.kernel.assign(np.array([head_weights] * len(SEEDS), dtype="float32"))
     if head == "realnpu":
-        second.gate.assign(np.ones_like(np.asarray(second.gate)))
+        second.gate.assign(np.ones(second.gate.shape, dtype="float32"))
     return model
 
 
@@ -40,10 +41,10 @@ def test_exact_accumulator_meets_the_criterion_at_length_1000(op, head, weights)
     seed_data = SeedData(data, SETTINGS, SEEDS)
     inputs, targets = seed_data.extrapolation
     model = _exact_accumulator(data, head, weights)
-    errors = np.mean((np.asarray(model(inputs)) - np.asarray(targets)) ** 2, axis=(1, 2))
+    errors = np.mean((keras.ops.convert_to_numpy(model(inputs)) - keras.ops.convert_to_numpy(targets)) ** 2, axis=(1, 2))
     assert np.all(errors < seed_data.thresholds)
-    model.layers[0].kernel.assign(np.asarray(model.layers[0].kernel) * [1.02, 1.0])
-    errors = np.mean((np.asarray(model(inputs)) - np.asarray(targets)) ** 2, axis=(1, 2))
+    model.layers[0].kernel.assign(keras.ops.convert_to_numpy(model.layers[0].kernel) * [1.02, 1.0])
+    errors = np.mean((keras.ops.convert_to_numpy(model(inputs)) - keras.ops.convert_to_numpy(targets)) ** 2, axis=(1, 2))
     assert np.all(errors > seed_data.thresholds)
 
 
@@ -54,11 +55,11 @@ def test_every_step_gives_the_output_of_each_prefix(name):
     inputs = rng.uniform(1, 2, size=(2, 5, 6, 10)).astype("float32")
     model = ArithmeticModel(name, "running", SEEDS, lambda unit: {})
     model(inputs[:, :, :1])
-    every = np.asarray(model.every_step(inputs))
+    every = keras.ops.convert_to_numpy(model.every_step(inputs))
     assert every.shape == (2, 5, 6)
     for step in range(6):
         np.testing.assert_allclose(every[..., step],
-                                   np.asarray(model(inputs[:, :, :step + 1]))[..., 0],
+                                   keras.ops.convert_to_numpy(model(inputs[:, :, :step + 1]))[..., 0],
                                    rtol=1e-5)
 
 
