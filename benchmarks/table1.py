@@ -3,11 +3,17 @@ paper's normalised RMSE and by the success criterion.
 
     python -m benchmarks.table1 [--seeds 10] [--forms static,running] [--report-only]
     python -m benchmarks.table1 --from-saved    # the tables again from docs/results/table1.json
+    python -m benchmarks.table1 --forms running --models named --keep-saved
 
 Models as in the paper: static ReLU6 (`mlp`), None (`none`, the same MLP without an
 activation), NAC and NALU (two layers each); recurrent LSTM, ReLU RNN (`rnn_relu`), NAC and
-NALU cells. Each (form, model) is one sweep (`tasks.arithmetic.sweep`, every op, the recipe's
-steps) in its own folder under --out, resumed where it stopped.
+NALU cells. Beside them, recurrent "named": per op the model of
+`tasks.arithmetic.settings.RUNNING_MODELS` (a NAC cell for + and -, under a NMU head for
+× and x², a NAU accumulator under a RealNPU head for ÷ and √). Each (form, model) is one
+sweep (`tasks.arithmetic.sweep`, every op, the recipe's steps; "named": one sweep per op) in
+its own folder under --out, resumed where it stopped. `--models` trains only the columns it
+names; with `--keep-saved` every other column keeps its published scores (the JSON records
+which, and from which commit).
 
 Normalised RMSE = 100 * sqrt(MSE / MSE of a random model): the random model's MSE is the
 median over --inits random initialisations of the same model on the same kind of data, so a
@@ -27,9 +33,10 @@ from pathlib import Path
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 FORMS = {"static": ("arith_static", ("mlp", "none", "nac", "nalu")),
-         "running": ("arith_running", ("lstm", "rnn_relu", "nac", "nalu"))}
+         "running": ("arith_running", ("lstm", "rnn_relu", "nac", "nalu", "named"))}
 LABELS = {"mlp": "ReLU6", "none": "None", "nac": "NAC", "nalu": "NALU", "lstm": "LSTM",
-          "rnn_relu": "ReLU"}
+          "rnn_relu": "ReLU", "named": "named"}
+NAMED = "named"  # the column whose model is chosen per op (RUNNING_MODELS)
 OPS = ("add", "sub", "mul", "div", "square", "sqrt")
 SYMBOLS = {"add": "a + b", "sub": "a - b", "mul": "a * b", "div": "a / b", "square": "a^2",
            "sqrt": "sqrt(a)"}
@@ -45,30 +52,42 @@ def random_mse(config, model_name, op, inits):
                             BASELINE_SAMPLES[data.form])
 
 
-def sweep_config(form, model, args):
+def sweep_config(form, model, args, ops=OPS, name=None):
     from tasks.arithmetic.sweep import SweepConfig
 
     task, _ = FORMS[form]
-    return SweepConfig(task=task, ops=OPS, units=(model,), seeds=args.seeds, quiet=True,
-                       out=args.out, name=f"{form}-{model}", resume=True, steps=args.steps)
+    return SweepConfig(task=task, ops=ops, units=(model,), seeds=args.seeds, quiet=True,
+                       out=args.out, name=name or f"{form}-{model}", resume=True,
+                       steps=args.steps)
 
 
-def score(form, model, args):
+def sweeps(form, column, args):
+    """(op, model, SweepConfig) of each sweep behind a column: one for every op, or one per
+    op for the named column."""
+    from tasks.arithmetic.settings import RUNNING_MODELS
+
+    if column == NAMED:
+        return [(op, RUNNING_MODELS[op], sweep_config(form, RUNNING_MODELS[op], args, (op,),
+                                                      f"{form}-{NAMED}-{op}")) for op in OPS]
+    config = sweep_config(form, column, args)
+    return [(op, column, config) for op in OPS]
+
+
+def score(form, column, args):
     """Per op: the sweep's per-seed results, the random baseline, normalised errors."""
     import math
 
     from tasks.arithmetic.summary import summarize
     from tasks.arithmetic.sweep import run_sweep
 
-    config = sweep_config(form, model, args)
-    folder = Path(args.out) / config.name
-    if not args.report_only and not (folder / "results.json").exists():
-        run_sweep(config)
-    if not (folder / "results.json").exists():
-        return None
-    per_seed = json.loads((folder / "results.json").read_text())["per_seed"]
     scores = {}
-    for op in OPS:
+    for op, model, config in sweeps(form, column, args):
+        folder = Path(args.out) / config.name
+        if not args.report_only and not (folder / "results.json").exists():
+            run_sweep(config)
+        if not (folder / "results.json").exists():
+            continue
+        per_seed = json.loads((folder / "results.json").read_text())["per_seed"]
         label = config.plan(model).label
         results = per_seed.get(f"{label}/{op}")
         if not results:
@@ -81,8 +100,8 @@ def score(form, model, args):
                       else math.inf for r in results]
             normalised[key] = {"median": statistics.median(values), "low": min(values),
                                "high": max(values), "random_mse": baseline[index]}
-        scores[op] = {**normalised, "success": summarize(label, op, results)}
-    return scores
+        scores[op] = {**normalised, "success": summarize(label, op, results), "model": label}
+    return scores or None
 
 
 def figure(value):
@@ -149,9 +168,8 @@ def main(argv=None):
 
 
 def run(argv):
-    from benchmarks.common import parse_integers, parser, saved
+    from benchmarks.common import parse_choices, parse_integers, parser, saved
     from benchmarks.publish import provenance, publish
-    from errors import UsageError
 
     arguments = parser(__doc__, out="runs/table1", report_only=True, backend=True,
                        from_saved=True)
@@ -161,27 +179,41 @@ def run(argv):
                            help="random initialisations behind the baseline MSE")
     arguments.add_argument("--steps", help="training steps of every run (default: each "
                            "recipe's)")
+    arguments.add_argument("--models", help="columns to train and score (default: all of the "
+                           "forms'), e.g. named")
+    arguments.add_argument("--keep-saved", action="store_true", help="columns not trained "
+                           "or scored here keep their published scores")
     args = arguments.parse_args(argv)
-    forms = args.forms.split(",")
-    for form in forms:
-        if form not in FORMS:
-            raise UsageError(f"--forms {args.forms}: choose from {', '.join(FORMS)}")
+    forms = parse_choices("forms", args.forms, list(FORMS))
+    columns = {model for _, models in FORMS.values() for model in models}
+    models = parse_choices("models", args.models, sorted(columns)) if args.models else None
     args.seeds, args.inits = (parse_integers(flag, getattr(args, flag))[0]
                               for flag in ("seeds", "inits"))
     args.steps = parse_integers("steps", args.steps)[0] if args.steps else None
     import keras
 
+    kept = {}
     if args.from_saved:
         meta, payload = saved("table1")
         scores, backend = payload["scores"], payload.get("backend")
+        kept = payload.get("kept", {})
     else:
         meta, backend = provenance(), keras.backend.backend()
-        scores = {form: {} for form in forms}
+        scores = {form: {} for form in FORMS}
         for form in forms:
             for model in FORMS[form][1]:
-                scored = score(form, model, args)
+                scored = score(form, model, args) if models is None or model in models else None
                 if scored:
                     scores[form][model] = scored
+        if args.keep_saved:
+            saved_meta, payload = saved("table1")
+            for form, columns_saved in payload["scores"].items():
+                for model, entry in columns_saved.items():
+                    if model not in scores.setdefault(form, {}):
+                        scores[form][model] = entry
+                        kept[f"{form}/{model}"] = payload.get("kept", {}).get(
+                            f"{form}/{model}", {key: saved_meta[key] for key in
+                                                ("command", "commit", "date")})
     text = markdown(scores)
     print(text)
     if args.no_publish:
@@ -194,8 +226,17 @@ def run(argv):
             "2018, Table 1, whose figures are not shown here: none could be checked against "
             "the paper. The runs may have been made before this report; the commit is the "
             "report's.")
+    if kept:
+        note += (" Columns kept from an earlier publication of this table (their command, "
+                 "commit and date): " + "; ".join(
+                     f"{column}: `{origin['command']}` at `{origin['commit']}`, "
+                     f"{origin['date']}" for column, origin in sorted(kept.items())) + ".")
+    named = {op: entry["model"] for op, entry in scores.get("running", {}).get(NAMED, {}).items()}
+    if named:
+        note += (" The recurrent named column: " + ", ".join(
+            f"{SYMBOLS[op]}: `{model}`" for op, model in named.items()) + ".")
     publish("table1", "Table 1: arithmetic in the paper's metric",
-            {"scores": scores, "backend": backend}, text + "\n\n" + note, meta,
+            {"scores": scores, "backend": backend, "kept": kept}, text + "\n\n" + note, meta,
             headline=headline(scores))
     return 0
 

@@ -4,10 +4,10 @@ A model name is a registered unit (`nac`: two stacked NACs; `nmu`: its usual pai
 then a NMU; with `depth=1` the unit alone), an explicit pair `first-second` (`nau-nmu`; running:
 a `first` cell read by a `second` head), an accumulator `acc-first-second` (running only: the
 state is the sum over the steps of `first(x_t)`, exact recurrence by construction, read by a
-`second` head), or a baseline: `linear` (one weight vector), the NALU paper's two-layer MLPs `mlp` (ReLU6) and
-`none` (no activation), and for the running form `lstm` and `rnn_relu`. Every layer is built
-with `copy_seeds`, so weights carry a leading axis of seeds and one computation trains all of
-them; copy k depends on seed k alone.
+`second` head), or a baseline: `linear` (one weight vector), the NALU paper's two-layer MLPs
+`mlp` (ReLU6) and `none` (no activation), and for the running form `lstm` and `rnn_relu`.
+Every layer is built with `copy_seeds`, so weights carry a leading axis of seeds and one
+computation trains all of them; copy k depends on seed k alone.
 """
 
 import keras

@@ -29,6 +29,11 @@ def _exact_accumulator(data, head, head_weights):
     return model
 
 
+def _errors(model, inputs, targets):
+    outputs = keras.ops.convert_to_numpy(model(inputs))
+    return np.mean((outputs - keras.ops.convert_to_numpy(targets)) ** 2, axis=(1, 2))
+
+
 @pytest.mark.parametrize("op, head, weights", [
     ("div", "realnpu", [[1.0], [-1.0]]),
     ("sqrt", "realnpu", [[0.5], [0.0]]),
@@ -41,10 +46,11 @@ def test_exact_accumulator_meets_the_criterion_at_length_1000(op, head, weights)
     seed_data = SeedData(data, SETTINGS, SEEDS)
     inputs, targets = seed_data.extrapolation
     model = _exact_accumulator(data, head, weights)
-    errors = np.mean((keras.ops.convert_to_numpy(model(inputs)) - keras.ops.convert_to_numpy(targets)) ** 2, axis=(1, 2))
+    errors = _errors(model, inputs, targets)
     assert np.all(errors < seed_data.thresholds)
-    model.layers[0].kernel.assign(keras.ops.convert_to_numpy(model.layers[0].kernel) * [1.02, 1.0])
-    errors = np.mean((keras.ops.convert_to_numpy(model(inputs)) - keras.ops.convert_to_numpy(targets)) ** 2, axis=(1, 2))
+    kernel = model.layers[0].kernel
+    kernel.assign(keras.ops.convert_to_numpy(kernel) * [1.02, 1.0])
+    errors = _errors(model, inputs, targets)
     assert np.all(errors > seed_data.thresholds)
 
 
@@ -58,9 +64,8 @@ def test_every_step_gives_the_output_of_each_prefix(name):
     every = keras.ops.convert_to_numpy(model.every_step(inputs))
     assert every.shape == (2, 5, 6)
     for step in range(6):
-        np.testing.assert_allclose(every[..., step],
-                                   keras.ops.convert_to_numpy(model(inputs[:, :, :step + 1]))[..., 0],
-                                   rtol=1e-5)
+        prefix = keras.ops.convert_to_numpy(model(inputs[:, :, :step + 1]))
+        np.testing.assert_allclose(every[..., step], prefix[..., 0], rtol=1e-5)
 
 
 def test_prefix_targets_are_the_targets_of_each_prefix():
