@@ -92,3 +92,24 @@ def test_steps_curve_refuses_a_bad_point_in_one_line(points, capsys):
 
     code, lines = refused_in_process(main, ["--points", points, "--no-publish"], capsys)
     assert code == 2 and len(lines) == 1 and f"--points {points}" in lines[0]
+
+
+def test_table1_keeps_the_published_columns_it_does_not_train(tmp_path, capsys):
+    """`--models named --keep-saved` with no named runs yet: every other column is the
+    published one, the named column is empty."""
+    from benchmarks import table1
+    from benchmarks.common import saved
+
+    _, payload = saved("table1")
+    expected = payload["scores"]
+    expected.get("running", {}).pop("named", None)
+    table1.main(["--forms", "running", "--models", "named", "--keep-saved", "--report-only",
+                 "--out", str(tmp_path), "--no-publish"])
+    assert table1.markdown(expected) in capsys.readouterr().out
+
+
+def test_table1_refuses_an_unknown_column_in_one_line(capsys):
+    from benchmarks.table1 import main
+
+    code, lines = refused_in_process(main, ["--no-publish", "--models", "named,abacus"], capsys)
+    assert code == 2 and len(lines) == 1 and "--models named,abacus" in lines[0]
