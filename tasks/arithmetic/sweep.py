@@ -41,7 +41,8 @@ class SweepConfig:
     task: str = setting("arith_static", "arith_static or arith_running")
     ops: tuple = setting(("add",), f"comma-separated from {', '.join(OPERATIONS)}, or all",
                          "names", flag="op")
-    units: tuple = setting(("nac",), "comma-separated models, e.g. nac,nalu,nau-nmu", "names")
+    units: tuple = setting(("nac",), "comma-separated models, e.g. nac,nalu,nau-nmu (running: "
+                           "also acc-nau-realnpu)", "names")
     seeds: int = setting(10, "number of seeds", "int", 1)
     first_seed: int = setting(0, "the first seed", "int", 0)
     steps: int | None = setting(None, "training steps per seed (default: the recipe's)",

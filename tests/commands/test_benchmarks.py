@@ -113,3 +113,15 @@ def test_table1_refuses_an_unknown_column_in_one_line(capsys):
 
     code, lines = refused_in_process(main, ["--no-publish", "--models", "named,abacus"], capsys)
     assert code == 2 and len(lines) == 1 and "--models named,abacus" in lines[0]
+
+
+@pytest.mark.parametrize("arguments, message", [
+    (["--parts", "named,abacus"], "--parts named,abacus"),
+    (["--first-seed", "-1"], "--first-seed -1"),
+    (["--seeds", "0"], "--seeds 0"),
+])
+def test_running_ops_bad_input_is_one_line(arguments, message, capsys):
+    from benchmarks.running_ops import main
+
+    code, lines = refused_in_process(main, ["--no-publish", *arguments], capsys)
+    assert code == 2 and len(lines) == 1 and message in lines[0]
