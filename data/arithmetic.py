@@ -24,9 +24,23 @@ OPERATIONS = {
 }
 
 
+def range_parts(value, name="range"):
+    """A range or a union of ranges as a tuple of (low, high) float pairs, each checked."""
+    nested = len(value) > 0 and isinstance(value[0], (tuple, list))
+    parts = tuple(tuple(float(bound) for bound in part) for part in (value if nested
+                                                                     else [value]))
+    for part in parts:
+        if len(part) != 2 or not part[0] < part[1]:
+            raise UsageError("a range is low,high with low < high", name, value)
+    if not parts:
+        raise UsageError("a range is low,high with low < high", name, value)
+    return parts
+
+
 @dataclasses.dataclass(frozen=True)
 class ArithmeticData:
-    """How operands are formed and drawn. Ranges are (low, high) of a uniform draw."""
+    """How operands are formed and drawn. A range is (low, high) of a uniform draw, or a
+    union of such ranges ((low, high), (low, high), ...), drawn in proportion to width."""
 
     op: str = "add"
     form: str = "static"  # or "running"
@@ -44,9 +58,8 @@ class ArithmeticData:
         if not 0 <= self.overlap_ratio <= 1:
             raise UsageError("must be in [0, 1]", "overlap_ratio", self.overlap_ratio)
         for name in ("interpolation", "extrapolation"):
-            low, high = getattr(self, name)
-            if not low < high:
-                raise UsageError("the range is empty or inverted", name, (low, high))
+            value = range_parts(getattr(self, name), name)
+            object.__setattr__(self, name, value[0] if len(value) == 1 else value)
         subset, overlap = self.subset_sizes()
         if subset < 1 or 2 * subset - overlap > self.input_size:
             raise UsageError(f"subsets of {subset} with overlap {overlap} do not fit in "
@@ -73,7 +86,13 @@ class ArithmeticData:
     def draw(self, rng, count, value_range, length=None):
         """Inputs (count, input_size) or (count, length, input_size) from U[range]."""
         shape = (count, self.input_size) if length is None else (count, length, self.input_size)
-        return rng.uniform(*value_range, size=shape).astype("float32")
+        parts = range_parts(value_range)
+        if len(parts) == 1:
+            return rng.uniform(*parts[0], size=shape).astype("float32")
+        widths = np.array([high - low for low, high in parts])
+        chosen = rng.choice(len(parts), size=shape, p=widths / widths.sum())
+        lows, highs = (np.array(bounds)[chosen] for bounds in zip(*parts, strict=True))
+        return rng.uniform(lows, highs).astype("float32")
 
     def operands(self, inputs, mask):
         """(a, b), each (count,), summed over the subsets (and over time when running)."""

@@ -68,10 +68,10 @@ class UnitCell(keras.layers.Layer):
         if self.identity_recurrence:
             self.unit.initialize_identity(self.units)
 
-    def call(self, inputs, states):
+    def call(self, inputs, states, training=None):
         previous = states[0] if isinstance(states, (list, tuple)) else states
         # (batch, units + features) -> (batch, units)
-        state = self.unit(ops.concatenate([previous, inputs], axis=-1))
+        state = self.unit(ops.concatenate([previous, inputs], axis=-1), training=training)
         return state, [state]
 
     def get_initial_state(self, batch_size=None):

@@ -1,13 +1,12 @@
 """NMU: the neural multiplication unit of Madsen & Johansen (2020)."""
 
 import keras
-from keras import ops
 
 from nalu._validation import check_positive
 from nalu.base import DEFAULT, LinearUnit
 from nalu.cell import UnitCell
 from nalu.constraints import Clip
-from nalu.formulas import safe_log_abs
+from nalu.formulas import bounded_product, nmu_terms
 from nalu.registry import register_cell, register_unit
 
 
@@ -49,16 +48,8 @@ class NMU(LinearUnit):
         self.max_exponent = check_positive("max_exponent", max_exponent)
 
     def call(self, inputs):
-        weight = ops.expand_dims(self.kernel, -3)  # (..., 1, features, units)
-        # (..., batch, features, 1) * (..., 1, features, units) -> (..., batch, features, units)
-        terms = ops.expand_dims(inputs, -1) * weight + (1.0 - weight)
-        log_magnitude = ops.sum(safe_log_abs(terms, 0.0), axis=-2, keepdims=True)
-        overflow = log_magnitude > self.max_exponent  # (..., batch, 1, units)
-        # the exact product where it fits; where it would overflow, sign * exp(max_exponent).
-        # Overflowing rows multiply ones instead, so no inf reaches any gradient.
-        exact = ops.prod(ops.where(overflow, 1.0, terms), axis=-2)
-        bounded = ops.prod(ops.sign(terms), axis=-2) * ops.exp(self.max_exponent)
-        return ops.where(ops.squeeze(overflow, -2), bounded, exact)
+        # (..., batch, features, units) -> (..., batch, units)
+        return bounded_product(nmu_terms(inputs, self.kernel), self.max_exponent)
 
     def get_config(self):
         return {**super().get_config(), "max_exponent": self.max_exponent}

@@ -4,7 +4,9 @@ from keras import ops
 
 from nalu.base import DEFAULT
 from nalu.cell import UnitCell
+from nalu.constraints import Clip
 from nalu.identity import start_linear_at_identity
+from nalu.initializers import CappedGlorotUniform
 from nalu.npu import PowerUnit, relevance_inputs
 from nalu.registry import register_cell, register_unit
 
@@ -62,4 +64,37 @@ class RealNPUCell(UnitCell):
     """Recurrent RealNPU: `h_t = RealNPU(concat(h_{t-1}, x_t))`."""
 
     unit_class = RealNPU
+    default_initial_state = 1.0
+
+
+@register_unit("realnpu_mod")
+class ModifiedRealNPU(RealNPU):
+    """The RealNPU with the defaults of Mistry et al. (2021): `W` clipped to [-1, 1] and
+    started by `CappedGlorotUniform(0.5)`; the gate clipped to [0, 1] as in every RealNPU.
+
+    Its formula and options are the RealNPU's (`nalu.RealNPU`); only two defaults differ.
+    Their training adds penalties, set as regularizer options: `mean(|1 - |W||)` on `W`
+    (`UnitMagnitudeRegularizer`), `mean(min(g, 1 - g))` on the gate
+    (`SparsityRegularizer`), and an L1 penalty growing from 1e-9 to 1e-7
+    (`GrowingL1Regularizer`), combined with `CombinedRegularizer`.
+
+    Reference: Mistry, Farrahi & Hare, "Learning Division with Neural Arithmetic Logic
+    Modules", NeurIPS 2021, arXiv 2110.05177.
+
+    Example:
+        >>> layer = nalu.ModifiedRealNPU(1)  # learns e.g. a / b
+    """
+
+    weight_defaults = {
+        **RealNPU.weight_defaults,
+        "kernel_initializer": lambda: CappedGlorotUniform(0.5),
+        "kernel_constraint": lambda: Clip(-1.0, 1.0),
+    }
+
+
+@register_cell("realnpu_mod")
+class ModifiedRealNPUCell(UnitCell):
+    """Recurrent modified RealNPU: `h_t = ModifiedRealNPU(concat(h_{t-1}, x_t))`."""
+
+    unit_class = ModifiedRealNPU
     default_initial_state = 1.0

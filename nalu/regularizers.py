@@ -92,3 +92,78 @@ class DiscretizationRegularizer(ScheduledRegularizer):
 
     def get_config(self):
         return {**super().get_config(), "threshold": self.threshold}
+
+
+@keras.saving.register_keras_serializable(package="nalu")
+class UnitMagnitudeRegularizer(ScheduledRegularizer):
+    """The modified RealNPU's push of `W` towards +-1: `lambda_t * mean(|1 - |w||)`.
+
+    Reference: Mistry, Farrahi & Hare, "Learning Division with Neural Arithmetic Logic
+    Modules", NeurIPS 2021, arXiv 2110.05177.
+    """
+
+    def penalty(self, w):
+        return ops.abs(1.0 - ops.abs(w))
+
+
+@keras.saving.register_keras_serializable(package="nalu")
+class GrowingL1Regularizer(ScheduledRegularizer):
+    """An L1 penalty whose weight grows in steps: `beta_t * sum(|w|)` per copy, with
+    `beta_t = min(strength * growth ** floor(step / every), end_strength)`.
+
+    The RealNPU's penalty on all its parameters as Mistry et al. (2021) train it: 1e-9
+    growing 10x every 10,000 steps up to 1e-7. The sum (not the mean) over a copy's weights
+    is this implementation's reading of "L1".
+
+    Args:
+        strength: the weight at step 0.
+        end_strength: the largest weight.
+        growth: the factor applied every `every` steps.
+        every: steps between two growths.
+    """
+
+    def __init__(self, strength=1e-9, end_strength=1e-7, growth=10.0, every=10000):
+        super().__init__(strength)
+        if not end_strength >= strength or not growth >= 1 or not every >= 1:
+            raise ValueError(
+                f"need end_strength >= strength, growth >= 1, every >= 1, received: "
+                f"strength={strength!r}, end_strength={end_strength!r}, growth={growth!r}, "
+                f"every={every!r}")
+        self.end_strength = float(end_strength)
+        self.growth = float(growth)
+        self.every = int(every)
+
+    def __call__(self, w):
+        periods = ops.floor(self.step / self.every)
+        beta = ops.minimum(self.strength * ops.power(self.growth, periods), self.end_strength)
+        magnitude = ops.abs(w)
+        per_copy = ops.sum(magnitude, axis=(-2, -1)) if len(w.shape) >= 2 else ops.sum(magnitude)
+        return beta * ops.sum(per_copy)
+
+    def get_config(self):
+        return {"strength": self.strength, "end_strength": self.end_strength,
+                "growth": self.growth, "every": self.every}
+
+
+@keras.saving.register_keras_serializable(package="nalu")
+class CombinedRegularizer(ScheduledRegularizer):
+    """The sum of several scheduled regularizers on one weight, all reading one step.
+
+    Example: `CombinedRegularizer([UnitMagnitudeRegularizer(1, 5000, 7500),
+    GrowingL1Regularizer()])`, the modified RealNPU's two penalties on `W`.
+    """
+
+    def __init__(self, parts):
+        super().__init__(0.0)
+        self.parts = [part if isinstance(part, ScheduledRegularizer)
+                      else keras.saving.deserialize_keras_object(part) for part in parts]
+        if not self.parts:
+            raise ValueError("`parts` must name at least one regularizer, received: parts=[]")
+        for part in self.parts:
+            part.step = self.step  # one schedule for all
+
+    def __call__(self, w):
+        return sum(part(w) for part in self.parts)
+
+    def get_config(self):
+        return {"parts": [keras.saving.serialize_keras_object(part) for part in self.parts]}

@@ -198,19 +198,21 @@ class ArithmeticModel:
             return cell.initial_states(batch_shape)
         return [ops.full((*batch_shape, cell.units), cell.initial_state_value)]
 
-    def step_terms(self, inputs):
+    def step_terms(self, inputs, training=False):
         """Accumulator: `first(x_t)` of every step at once, (copies, n, time, units)."""
         copies, count, length, features = inputs.shape
-        terms = self.layers[0](ops.reshape(inputs, (copies, count * length, features)))
+        terms = self.layers[0](ops.reshape(inputs, (copies, count * length, features)),
+                               training=training)
         return ops.reshape(terms, (copies, count, length, -1))
 
-    def run_steps(self, inputs, states):
+    def run_steps(self, inputs, states, training=False):
         """Advance the recurrent layer over inputs (copies, n, time, features)."""
         if self.accumulate:
-            return [states[0] + ops.sum(self.step_terms(inputs), axis=2)]
+            return [states[0] + ops.sum(self.step_terms(inputs, training), axis=2)]
 
         def advance(step, carried):
-            _, carried = self.layers[0](ops.take(inputs, step, axis=2), carried)
+            _, carried = self.layers[0](ops.take(inputs, step, axis=2), carried,
+                                        training=training)
             return carried
 
         if inputs.shape[2] <= 16:  # short: unrolled, cheaper to differentiate
@@ -219,41 +221,49 @@ class ArithmeticModel:
             return states
         return ops.fori_loop(0, inputs.shape[2], advance, states)
 
-    def head(self, states):
-        return self.layers[1](states[0])
+    def head(self, states, training=False):
+        return self.layers[1](states[0], training=training)
 
-    def every_step(self, inputs):
+    def every_step(self, inputs, training=False):
         """Running form: the head's output after each step, (copies, n, time), so that a
         loss can cover every prefix of the training sequences (unrolled: short sequences)."""
         if self.accumulate:
             copies, count, length = inputs.shape[:3]
-            sums = ops.cumsum(self.step_terms(inputs), axis=2)
-            outputs = self.head([ops.reshape(sums, (copies, count * length, -1))])
+            sums = ops.cumsum(self.step_terms(inputs, training), axis=2)
+            outputs = self.head([ops.reshape(sums, (copies, count * length, -1))], training)
             return ops.reshape(outputs, (copies, count, length))
         states = self.states(inputs.shape[:2])
         outputs = []
         for step in range(inputs.shape[2]):
-            _, states = self.layers[0](ops.take(inputs, step, axis=2), states)
-            outputs.append(self.head(states))
+            _, states = self.layers[0](ops.take(inputs, step, axis=2), states,
+                                       training=training)
+            outputs.append(self.head(states, training))
         return ops.concatenate(outputs, axis=-1)
 
     def training_outputs(self, inputs):
         """What the training loss compares with the pool's targets: the output after every
-        step with `prefix_loss`, else the final one."""
-        return self.every_step(inputs) if self.prefix_loss else self(inputs)
+        step with `prefix_loss`, else the final one; units in their training mode."""
+        if self.prefix_loss:
+            return self.every_step(inputs, training=True)
+        return self(inputs, training=True)
 
-    def __call__(self, inputs):
+    def __call__(self, inputs, training=False):
         if self.recurrent:
             states = self.states(inputs.shape[:2])
-            return self.head(self.run_steps(inputs, states))
+            return self.head(self.run_steps(inputs, states, training), training)
         outputs = inputs
         for layer in self.layers:
-            outputs = layer(outputs)
+            outputs = layer(outputs, training=training)
         return outputs
 
     @property
     def trainable_weights(self):
         return [weight for layer in self.layers for weight in layer.trainable_weights]
+
+    @property
+    def non_trainable_variables(self):
+        return [variable for layer in self.layers
+                for variable in layer.non_trainable_variables]
 
     @property
     def losses(self):

@@ -22,11 +22,20 @@ class Protocol:
     interpolation: tuple = (1.0, 2.0)
     extrapolation: tuple = (2.0, 6.0)
     settings: dict = dataclasses.field(default_factory=dict)  # ArithmeticSettings fields
+    # unit name -> ArithmeticSettings fields for that unit alone (its paper's rate, ...)
+    unit_settings: dict = dataclasses.field(default_factory=dict)
+    # several (interpolation, extrapolation) pairs, all trained by one sweep, each pair a
+    # copy of every seed; empty: the one pair above
+    range_pairs: tuple = ()
     differences: str = ""  # what this implementation does not reproduce
 
     def data_fields(self):
         return {"subset_ratio": self.subset_ratio, "overlap_ratio": self.overlap_ratio,
                 "interpolation": self.interpolation, "extrapolation": self.extrapolation}
+
+    def pairs(self):
+        """The (interpolation, extrapolation) pairs a sweep trains."""
+        return self.range_pairs or ((self.interpolation, self.extrapolation),)
 
 
 # Two inputs, subsets of one input each and no overlap: a is one input, b the other.
@@ -77,6 +86,61 @@ PROTOCOLS["npu_zero"] = dataclasses.replace(
         "npu": {"real_initializer": "zeros"}, "realnpu": {"kernel_initializer": "zeros"}}},
     differences=PROTOCOLS["npu"].differences + "; W_re (RealNPU: W) starts at zero, not "
     "Glorot uniform",
+)
+
+
+# The single-module arithmetic task of Mistry et al. (the Primer, arXiv 2101.09530; the
+# division paper, arXiv 2110.05177): one unit, a op b, nine range pairs, success when the
+# extrapolation MSE at the evaluation of lowest interpolation MSE is below 1e-5.
+SINGLE_MODULE_RANGES = (
+    ((-20.0, -10.0), (-40.0, -20.0)),
+    ((-2.0, -1.0), (-6.0, -2.0)),
+    ((-1.2, -1.1), (-6.1, -1.2)),
+    ((-0.2, -0.1), (-2.0, -0.2)),
+    ((-2.0, 2.0), ((-6.0, -2.0), (2.0, 6.0))),
+    ((0.1, 0.2), (0.2, 2.0)),
+    ((1.0, 2.0), (2.0, 6.0)),
+    ((1.1, 1.2), (1.2, 6.0)),
+    ((10.0, 20.0), (20.0, 40.0)),
+)
+# The growing L1 penalty the RealNPU is trained with there (1e-9, 10x every 10,000 steps,
+# up to 1e-7), on all its parameters: Keras configs, so that a sweep's settings stay JSON.
+GROWING_L1 = {"class_name": "nalu>GrowingL1Regularizer",
+              "config": {"strength": 1e-9, "end_strength": 1e-7, "growth": 10.0,
+                         "every": 10_000}}
+SINGLE_MODULE_SETTINGS = {
+    "depth": 1, "learning_rate": 1e-3, "schedule": "constant", "batch_size": 128,
+    "eval_every": 1000, "eval_samples": 10_000, "pool_size": 32_768, "success_mse": 1e-5,
+    "score_best_interpolation": True, "regularizer_start": 0.5, "regularizer_end": 0.75,
+}
+SINGLE_MODULE_UNITS = {
+    "nru": {"learning_rate": 1e-3},
+    "nmru": {"learning_rate": 1e-2, "clip_norm": 1.0},
+    "realnpu": {"learning_rate": 5e-3, "unit_options": {"realnpu": {
+        "kernel_regularizer": GROWING_L1, "gate_regularizer": GROWING_L1}}},
+    "realnpu_mod": {"learning_rate": 5e-3},
+}
+SINGLE_MODULE_DIFFERENCES = (
+    "training samples from a pool of 32,768 per set, cycled (the reference draws a fresh "
+    "batch every step); interpolation and extrapolation scored on 10,000 samples each every "
+    "1,000 steps; every regularizer ramped from 50% to 75% of the run")
+PROTOCOLS["smat"] = Protocol(
+    "Mistry et al.'s single-module arithmetic task: a op b of two inputs, one unit, nine "
+    "range pairs, Adam (1e-3 unless the unit's paper says otherwise), batch 128, 50,000 "
+    "steps, success when the extrapolation MSE at the evaluation of lowest interpolation "
+    "MSE is below 1e-5",
+    **PAIR, settings={**SINGLE_MODULE_SETTINGS, "steps": 50_000},
+    unit_settings=SINGLE_MODULE_UNITS, range_pairs=SINGLE_MODULE_RANGES,
+    differences=SINGLE_MODULE_DIFFERENCES,
+)
+PROTOCOLS["smat10"] = dataclasses.replace(
+    PROTOCOLS["smat"],
+    description="the single-module task with redundancy: 10 inputs, a and b one input each "
+    "(the other 8 distractors), 100,000 steps",
+    input_size=10, subset_ratio=0.1, overlap_ratio=0.0,
+    settings={**SINGLE_MODULE_SETTINGS, "steps": 100_000},
+    differences=SINGLE_MODULE_DIFFERENCES + "; a and b are two inputs at random positions "
+    "(the reference takes two adjacent ones at a random offset)",
 )
 
 

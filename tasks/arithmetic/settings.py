@@ -23,6 +23,7 @@ class ArithmeticSettings:
     optimizer: str = "adam"  # or "rmsprop"
     beta_1: float = 0.9  # Adam's first-moment decay
     clip_value: float | None = None  # each gradient element clipped to +-clip_value
+    clip_norm: float | None = None  # each copy's gradient norm clipped to clip_norm
     depth: int = 2  # static unit models: 2 = first layer -> unit, 1 = the unit alone
     train_length: int = 10  # running form only
     eval_length: int = 1000  # running form only
@@ -30,6 +31,9 @@ class ArithmeticSettings:
     eval_samples: int = 1000  # per seed (static); running uses eval_samples // 10
     pool_size: int = 4096  # training samples drawn once per seed, cycled through
     epsilon: float = 1e-5
+    success_mse: float | None = None  # success below this MSE (None: the perturbed solution)
+    # score each copy at the evaluation with its lowest interpolation MSE, not the last
+    score_best_interpolation: bool = False
     identity_recurrence: bool = True  # running form: unit cells start as exact accumulators
     # running form: the loss covers the output after every step of a training sequence
     # (its prefixes, lengths 1 .. train_length), not only after the last
@@ -81,6 +85,8 @@ def default_settings(form, model_name=None):
     of the steps, then the rate drops 10x and 100x so that the weights settle within the
     1e-5 criterion. The NAC does worse under it (89% on add over 100 seeds against 100%),
     hence two recipes.
+    Static, then the output unit's own changes (`UnitTraining.static`, e.g. the NMRU's
+    gradient-norm clipping).
     """
     if form == "running":
         running = ArithmeticSettings(steps=20000, learning_rate=0.01)
@@ -88,13 +94,32 @@ def default_settings(form, model_name=None):
             head = layer_pair(model_name)[1].unit_name
             running = dataclasses.replace(running, **unit_training(head).running_head)
         return running
-    return RECIPES[recipe_name(model_name)] if model_name else STANDARD
+    if not model_name:
+        return STANDARD
+    recipe = RECIPES[recipe_name(model_name)]
+    if model_name in BASELINES:
+        return recipe
+    return dataclasses.replace(recipe, **unit_training(layer_pair(model_name)[1].unit_name)
+                               .static)
+
+
+# The penalties a unit's table entry may name (`tasks.arithmetic.units`): each makes a
+# regularizer from (strength, ramp start step, ramp end step).
+PENALTIES = {
+    "sparsity": nalu.SparsityRegularizer,
+    "discretization": nalu.DiscretizationRegularizer,
+    "unit_magnitude": nalu.UnitMagnitudeRegularizer,
+    # not ramped: 10x every 10,000 steps from its strength, up to 100x it
+    "growing_l1": lambda strength, start, end: nalu.GrowingL1Regularizer(
+        strength, 100 * strength, 10.0, 10_000),
+}
 
 
 def unit_options(settings):
-    """Constructor arguments of a unit: its paper regularizers, ramped in (the sparsity
-    regularizer of the NAU and NMU, iNALU's discretization of W_hat, M_hat and the gate),
-    the unit's `options` (`tasks.arithmetic.units`), then the settings' `unit_options`."""
+    """Constructor arguments of a unit: its papers' penalties (`UnitTraining.penalties`,
+    e.g. the NAU's and NMU's sparsity, iNALU's discretization), ramped in between
+    `regularizer_start` and `regularizer_end`; the unit's `options`
+    (`tasks.arithmetic.units`); then the settings' `unit_options`."""
 
     start = int(settings.regularizer_start * settings.steps)
     end = int(settings.regularizer_end * settings.steps)
@@ -102,13 +127,11 @@ def unit_options(settings):
     def options(unit_class):
         training = unit_training(unit_class.unit_name)
         chosen = {}
-        if training.sparsity_strength is not None:
-            chosen["kernel_regularizer"] = nalu.SparsityRegularizer(
-                training.sparsity_strength, start, end)
-        if training.discretization_strength is not None:
-            for weight in ("w_hat", "m_hat", "gate"):
-                chosen[f"{weight}_regularizer"] = nalu.DiscretizationRegularizer(
-                    training.discretization_strength, start, end)
+        for weight, penalties in training.penalties.items():
+            parts = [PENALTIES[name](strength, start, end)
+                     for name, strength in penalties.items()]
+            chosen[f"{weight}_regularizer"] = (
+                parts[0] if len(parts) == 1 else nalu.CombinedRegularizer(parts))
         return {**chosen, **training.options,
                 **settings.unit_options.get(unit_class.unit_name, {})}
 

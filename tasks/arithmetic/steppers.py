@@ -3,7 +3,8 @@
 A stepper trains every seed's copy of a model at once (`tasks.arithmetic.trainer`): each
 step takes the batch at `step * batch_size` of every seed's training pool, sums the copies'
 MSE (non-finite terms dropped) and the regularizers, and applies Adam with non-finite
-gradients zeroed. The backends run that same step their own way:
+gradients zeroed (and each copy's gradient norm clipped to `clip_norm` when it is set).
+The backends run that same step their own way:
 
 - `tensorflow`: a `tf.function` loop over `eval_every` steps (XLA with NALU_XLA=1).
 - `jax`: the whole block of steps compiled as one `lax.fori_loop` through Keras' stateless
@@ -23,6 +24,18 @@ import numpy as np
 
 def per_copy_mse(predictions, targets):
     return keras.ops.mean(keras.ops.square(predictions - targets), axis=(1, 2))
+
+
+def clip_per_copy(gradients, clip_norm):
+    """Each copy's gradients scaled so that their joint norm is at most `clip_norm` (the
+    global-norm clipping of one model, done per copy: copies stay independent). Every
+    gradient has the copies axis first."""
+    ops = keras.ops
+    squares = sum(ops.sum(ops.square(gradient), axis=tuple(range(1, len(gradient.shape))))
+                  for gradient in gradients)  # (copies,)
+    scale = ops.minimum(1.0, clip_norm / ops.maximum(ops.sqrt(squares), 1e-12))
+    return [gradient * ops.reshape(scale, (-1,) + (1,) * (len(gradient.shape) - 1))
+            for gradient in gradients]
 
 
 class Stepper:
@@ -75,6 +88,8 @@ class TensorFlowStepper(Stepper):
                 loss += tf.add_n([tf.zeros(())] + model.losses)
             gradients = tape.gradient(loss, weights)
             gradients = [tf.where(tf.math.is_finite(g), g, tf.zeros_like(g)) for g in gradients]
+            if self.settings.clip_norm:
+                gradients = clip_per_copy(gradients, self.settings.clip_norm)
             optimizer.apply_gradients(zip(gradients, weights, strict=True))
 
         @tf.function(jit_compile=use_xla())
@@ -101,43 +116,52 @@ class JaxStepper(Stepper):
         import jax.numpy as jnp
 
         schedule_steps = [regularizer.step for regularizer in self.regularizers]
+        # the other state a training call changes (a noisy unit's seed generator), carried
+        # through the compiled loop beside the weights
+        self.carried = [variable for variable in self.model.non_trainable_variables
+                        if not any(variable is step for step in schedule_steps)]
 
-        def forward(values, inputs, step=None):
-            mapping = list(zip(self.weights, values, strict=True))
-            if step is not None:
-                mapping += [(variable, step.astype("float32")) for variable in schedule_steps]
-            with keras.StatelessScope(state_mapping=mapping):
-                outputs = (self.model(inputs) if step is None
-                           else self.model.training_outputs(inputs))
-                penalty = sum(self.model.losses, jnp.zeros(())) if step is not None else None
-            return outputs, penalty
+        def forward(values, inputs):
+            with keras.StatelessScope(state_mapping=list(zip(self.weights, values,
+                                                             strict=True))):
+                return self.model(inputs)
 
-        def loss(values, step, inputs, targets):
-            outputs, penalty = forward(values, inputs, step)
-            errors = per_copy_mse(outputs, targets)
-            return jnp.sum(jnp.where(jnp.isfinite(errors), errors, 0.0)) + penalty
+        def loss(values, carried, step, inputs, targets):
+            mapping = [*zip(self.weights, values, strict=True),
+                       *zip(self.carried, carried, strict=True),
+                       *[(variable, step.astype("float32")) for variable in schedule_steps]]
+            with keras.StatelessScope(state_mapping=mapping) as scope:
+                errors = per_copy_mse(self.model.training_outputs(inputs), targets)
+                penalty = sum(self.model.losses, jnp.zeros(()))
+                carried = [scope.get_current_value(variable) for variable in self.carried]
+            return jnp.sum(jnp.where(jnp.isfinite(errors), errors, 0.0)) + penalty, carried
 
-        gradient = jax.grad(loss)
+        gradient = jax.grad(loss, has_aux=True)
 
         def train_steps(state, pool, first, count):
             pool_inputs, pool_targets = pool  # arguments, not constants baked into the program
 
             def one_step(step, state):
-                values, optimizer_values = state
+                values, optimizer_values, carried = state
                 positions = self.positions(step, jnp.arange)
                 inputs = jnp.take(pool_inputs, positions, axis=1)
                 targets = jnp.take(pool_targets, positions, axis=1)
-                gradients = gradient(values, step, inputs, targets)
+                gradients, carried = gradient(values, carried, step, inputs, targets)
                 gradients = [jnp.where(jnp.isfinite(g), g, 0.0) for g in gradients]
-                return self.optimizer.stateless_apply(optimizer_values, gradients, values)
+                if self.settings.clip_norm:
+                    gradients = clip_per_copy(gradients, self.settings.clip_norm)
+                values, optimizer_values = self.optimizer.stateless_apply(
+                    optimizer_values, gradients, values)
+                return values, optimizer_values, carried
 
             return jax.lax.fori_loop(first, first + count, one_step, state)
 
         self._train_steps = jax.jit(train_steps)
         self._evaluate = jax.jit(
-            lambda values, inputs, targets: per_copy_mse(forward(values, inputs)[0], targets))
+            lambda values, inputs, targets: per_copy_mse(forward(values, inputs), targets))
         self.state = ([weight.value for weight in self.weights],
-                      [variable.value for variable in self.optimizer.variables])
+                      [variable.value for variable in self.optimizer.variables],
+                      [variable.value for variable in self.carried])
 
     def train(self, first, count):
         self.state = self._train_steps(
@@ -147,7 +171,9 @@ class JaxStepper(Stepper):
         return np.asarray(self._evaluate(self.state[0], inputs, targets))
 
     def finish(self):
-        values, optimizer_values = self.state
+        values, optimizer_values, carried = self.state
+        for variable, value in zip(self.carried, carried, strict=True):
+            variable.assign(value)
         for weight, value in zip(self.weights, values, strict=True):
             weight.assign(value)
         for variable, value in zip(self.optimizer.variables, optimizer_values, strict=True):
@@ -174,6 +200,8 @@ class TorchStepper(Stepper):
             gradients = [torch.zeros_like(value) if g is None
                          else torch.where(torch.isfinite(g), g, 0.0)
                          for g, value in zip(gradients, values, strict=True)]
+            if self.settings.clip_norm:
+                gradients = clip_per_copy(gradients, self.settings.clip_norm)
             self.optimizer.apply_gradients(zip(gradients, self.weights, strict=True))
 
     def evaluate(self, inputs, targets):

@@ -99,7 +99,7 @@ class SweepConfig:
         for op in self.ops:
             if op not in OPERATIONS:
                 raise UsageError(f"--op {op}: unknown; choose from {', '.join(OPERATIONS)}")
-            self.data(op)  # validates ranges and ratios
+            self.range_data(op)  # validates ranges and ratios
         check_engine(self.engine, self.ray_address)
         if self.resume and not self.name:
             raise UsageError("--resume: name the sweep folder to continue with --name")
@@ -113,13 +113,22 @@ class SweepConfig:
 
     def data(self, op):
         """The inputs of `op`: the protocol's, with the ranges and ratios given as flags."""
+        return self.range_data(op)[0]
+
+    def range_data(self, op):
+        """The inputs of `op` for each range pair the sweep trains: the protocol's pairs, or
+        the one pair of --interpolation/--extrapolation where either is given."""
         task, protocol = self.arithmetic_task(), get_protocol(self.protocol)
         fields = {name: value if getattr(self, name) is None else getattr(self, name)
                   for name, value in protocol.data_fields().items()}
-        fields["interpolation"] = tuple(fields["interpolation"])
-        fields["extrapolation"] = tuple(fields["extrapolation"])
-        return ArithmeticData(op=op, form=task.form,
-                              input_size=protocol.input_size or task.input_size, **fields)
+        pairs = protocol.pairs()
+        if self.interpolation is not None or self.extrapolation is not None:
+            pairs = ((fields["interpolation"], fields["extrapolation"]),)
+        return [ArithmeticData(op=op, form=task.form,
+                               input_size=protocol.input_size or task.input_size,
+                               **{**fields, "interpolation": interpolation,
+                                  "extrapolation": extrapolation})
+                for interpolation, extrapolation in pairs]
 
     def plan(self, unit):
         """The model `unit` as this sweep trains it: its recipe (`default_settings`), then
@@ -129,8 +138,9 @@ class SweepConfig:
         overrides = {"steps": self.steps, "learning_rate": self.lr,
                      "batch_size": self.batch_size,
                      "identity_recurrence": not self.random_recurrence}
+        protocol = get_protocol(self.protocol)
         settings = dataclasses.replace(default_settings(form, unit), **{
-            **get_protocol(self.protocol).settings,
+            **protocol.settings, **protocol.unit_settings.get(unit, {}),
             **{key: value for key, value in overrides.items() if value is not None},
         })
         if settings.depth == 1 and (unit in BASELINES or "-" in unit):
@@ -150,18 +160,33 @@ class SweepConfig:
         size = self.seeds_per_job or len(seeds)
         return [Job(f"{plan.label}-{op}-seeds{block[0]}-{block[-1]}",
                     "tasks.arithmetic.sweep:train_block",
-                    {"data": dataclasses.asdict(self.data(op)), "unit": plan.unit,
-                     "settings": dataclasses.asdict(plan.settings), "seeds": block})
+                    {"data": [dataclasses.asdict(data) for data in self.range_data(op)],
+                     "unit": plan.unit, "settings": dataclasses.asdict(plan.settings),
+                     "seeds": block})
                 for plan in plans for op in self.ops
                 for block in (seeds[i:i + size] for i in range(0, len(seeds), size))]
 
 
 def train_block(data, settings, unit, seeds):
-    """One job of a sweep: `unit` on the data of one op for a block of seeds; the per-seed
-    results."""
-    data = ArithmeticData(**{**data, "interpolation": tuple(data["interpolation"]),
-                             "extrapolation": tuple(data["extrapolation"])})
-    return train_copies(data, ArithmeticSettings(**settings), unit, seeds, quiet=True)
+    """One job of a sweep: `unit` on the data of one op (a list: one per range pair) for a
+    block of seeds, every pair and seed a copy trained at once; the per-copy results, each
+    with its `range` when there are several pairs."""
+    datas = [ArithmeticData(**each) for each in (data if isinstance(data, list) else [data])]
+    copies = [(each, seed) for each in datas for seed in seeds]
+    results = train_copies([each for each, _ in copies], ArithmeticSettings(**settings), unit,
+                           [seed for _, seed in copies], quiet=True)
+    if len(datas) > 1:
+        for (each, _), result in zip(copies, results, strict=True):
+            result["range"] = range_label(each)
+    return results
+
+
+def range_label(data):
+    """`[1, 2] -> [2, 6]`: a range pair as tables show it."""
+    def text(value):
+        parts = value if isinstance(value[0], tuple) else (value,)
+        return " u ".join(f"[{low:g}, {high:g}]" for low, high in parts)
+    return f"{text(data.interpolation)} -> {text(data.extrapolation)}"
 
 
 def sweep_folder(config, name, saved):
@@ -204,7 +229,7 @@ def run_sweep(config):
     for plan in plans:
         for op in config.ops:
             done = [result for job in jobs if job.arguments["unit"] == plan.unit
-                    and job.arguments["data"]["op"] == op and job.name in results
+                    and job.arguments["data"][0]["op"] == op and job.name in results
                     for result in results[job.name]]
             if done:
                 rows.append(summarize(plan.label, op, done))

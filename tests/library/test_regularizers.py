@@ -94,3 +94,38 @@ def test_reinitialize_on_stagnation_inside_fit():
     after = [to_numpy(weight) for weight in layer.trainable_weights]
     assert all(not np.array_equal(b, a) for b, a in zip(before, after, strict=True))
     assert history.history["loss"][2] != history.history["loss"][1]  # trained on new weights
+
+
+def test_unit_magnitude_penalty_value():
+    """The modified RealNPU's penalty is mean(|1 - |w||): 0 at +-1, 1 at 0."""
+    regularizer = nalu.UnitMagnitudeRegularizer(strength=1.0)
+    weight = np.array([[1.0, -1.0], [0.0, 0.5]], dtype="float32")
+    np.testing.assert_allclose(float(regularizer(weight)), (0 + 0 + 1 + 0.5) / 4, rtol=1e-6)
+
+
+def test_growing_l1_grows_tenfold_per_period_up_to_its_end():
+    """beta = 1e-9 at step 0, 1e-8 from 10,000, capped at 1e-7; times sum |w| per copy."""
+    regularizer = nalu.GrowingL1Regularizer(1e-9, 1e-7, 10.0, 10_000)
+    weight = np.array([[[1.0, -2.0]], [[0.5, 0.5]]], dtype="float32")  # two copies, L1 4
+    for step, beta in [(0, 1e-9), (9_999, 1e-9), (10_000, 1e-8), (25_000, 1e-7),
+                       (90_000, 1e-7)]:
+        regularizer.set_step(step)
+        np.testing.assert_allclose(float(regularizer(weight)), beta * 4.0, rtol=1e-5)
+
+
+def test_combined_regularizer_sums_its_parts_on_one_schedule_and_round_trips():
+    """The parts read the combined step; the config rebuilds the same penalty."""
+    combined = nalu.CombinedRegularizer([nalu.UnitMagnitudeRegularizer(2.0, 0, 100),
+                                         nalu.GrowingL1Regularizer(1e-3, 1e-2, 10.0, 50)])
+    weight = np.array([[0.5, -0.5]], dtype="float32")
+    combined.set_step(50)  # ramp 0.5 -> 2 * 0.5 * 0.5; L1 1e-2 * 1
+    np.testing.assert_allclose(float(combined(weight)), 0.5 + 1e-2, rtol=1e-5)
+    rebuilt = keras.regularizers.get(keras.saving.serialize_keras_object(combined))
+    rebuilt.set_step(50)
+    np.testing.assert_allclose(float(rebuilt(weight)), float(combined(weight)), rtol=1e-6)
+
+
+def test_bad_growing_l1_names_the_values():
+    """An end below the start is a ValueError that names both."""
+    with pytest.raises(ValueError, match=r"end_strength=1e-10"):
+        nalu.GrowingL1Regularizer(1e-9, 1e-10)

@@ -13,7 +13,8 @@ from tasks.arithmetic.trainer import train_copies
 from tests.conftest import refused_in_process
 
 
-@pytest.mark.parametrize("name", [name for name in PROTOCOLS if name != "madsen"])
+@pytest.mark.parametrize("name", [name for name, protocol in PROTOCOLS.items()
+                                  if protocol.input_size == 2 and not protocol.range_pairs])
 def test_pair_protocols_make_a_and_b_two_distinct_inputs(name):
     """On a two-input protocol each of a and b is one input, and never the same one."""
     data = SweepConfig(protocol=name).data("div")

@@ -1,0 +1,186 @@
+"""The single-module arithmetic task of Mistry et al.: every unit's success on each
+operation over the nine range pairs, with and without redundancy.
+
+    python -m benchmarks.single_module [--units nmru,realnpu_mod,...] [--ops add,sub,mul,div]
+                                       [--protocols smat,smat10] [--seeds 25]
+                                       [--engine local|ray] [--report-only]
+
+Each (protocol, unit, op) is one sweep (`python sweep.py --protocol smat10 --units nmru
+--op div --seeds 25`): the nine range pairs x the seeds train at once as copies of one
+model. Its folder under --out is reused when it has finished and resumed when it stopped
+midway, so the whole table is one command that can be stopped and started again. Writes
+the success per range pair with 95% Wilson intervals, the wall time of each sweep, the
+published figures where they exist, and a heat map (docs/single_module.png).
+"""
+
+import json
+import sys
+from pathlib import Path
+
+# Published averages over the 225 sets of division with redundancy (Mistry, Farrahi & Hare,
+# NeurIPS 2021, arXiv 2110.05177): the NMRU 91.6%, the modified RealNPU 85.3%, "15.1
+# points" above the original RealNPU.
+PUBLISHED = {("smat10", "div", "nmru"): "91.6%", ("smat10", "div", "realnpu_mod"): "85.3%",
+             ("smat10", "div", "realnpu"): "70.2% (85.3 - 15.1)"}
+PICTURE = "single_module.png"
+
+
+def sweep_results(protocol, unit, op, args):
+    """The per-copy results of one sweep (run, or resumed, unless it has finished)."""
+    from tasks.arithmetic.sweep import SweepConfig, run_sweep
+
+    name = f"{protocol}-{unit}-{op}-{args.seeds}"
+    folder = Path(args.out) / name
+    if not (folder / "results.json").exists() and not args.report_only:
+        run_sweep(SweepConfig(task="arith_static", protocol=protocol, ops=(op,),
+                              units=(unit,), seeds=args.seeds, out=args.out, name=name,
+                              quiet=True, resume=folder.exists(), engine=args.engine))
+    if not (folder / "results.json").exists():
+        return None
+    saved = json.loads((folder / "results.json").read_text())
+    [results] = saved["per_seed"].values()
+    return {"results": results, "seconds": saved["total_seconds"]}
+
+
+def by_range(results):
+    """Per range pair (in the protocol's order): (successes, trials)."""
+    counts = {}
+    for result in results:
+        done, total = counts.get(result["range"], (0, 0))
+        counts[result["range"]] = (done + result["success"], total + 1)
+    return counts
+
+
+def cell(successes, trials):
+    from tasks.arithmetic.summary import wilson_interval
+
+    low, high = wilson_interval(successes, trials)
+    return f"{100 * successes / trials:.0f}% [{100 * low:.0f}-{100 * high:.0f}]"
+
+
+def range_labels(protocol):
+    """The protocol's range pairs as the sweep labels its results."""
+    from data.arithmetic import ArithmeticData
+    from tasks.arithmetic.protocols import get_protocol
+    from tasks.arithmetic.sweep import range_label
+
+    return [range_label(ArithmeticData(input_size=2, subset_ratio=0.5, overlap_ratio=0.0,
+                                       interpolation=low, extrapolation=high))
+            for low, high in get_protocol(protocol).pairs()]
+
+
+def tables(grid, protocols, ops, units):
+    """One Markdown table per (protocol, op): units x range pairs, then all 225 sets."""
+    from tasks.arithmetic.protocols import get_protocol
+
+    sections = []
+    for protocol in protocols:
+        labels = range_labels(protocol)
+        for op in ops:
+            rows = [unit for unit in units if grid.get((protocol, op, unit))]
+            if not rows:
+                continue
+            lines = ["| unit | " + " | ".join(labels) + " | all sets | published | "
+                     "seconds |", "|---|" + "---:|" * (len(labels) + 3)]
+            for unit in rows:
+                entry = grid[(protocol, op, unit)]
+                counts = by_range(entry["results"])
+                cells = [cell(*counts[label]) if label in counts else "-" for label in labels]
+                total = sum(done for done, _ in counts.values())
+                trials = sum(count for _, count in counts.values())
+                lines.append(f"| {unit} | " + " | ".join(cells) + f" | **{cell(total, trials)}**"
+                             f" | {PUBLISHED.get((protocol, op, unit), '-')} | "
+                             f"{entry['seconds']:.0f} |")
+            sections.append(f"**{protocol}, {op}** ({get_protocol(protocol).description})"
+                            "\n\n" + "\n".join(lines))
+    return "\n\n".join(sections)
+
+
+def heat_map(grid, protocols, ops, units, path):
+    """Success per range pair: one panel per (protocol, op), units down, ranges across."""
+    import numpy as np
+
+    from tasks.arithmetic.protocols import get_protocol
+    from tasks.figures import pyplot, save_figure
+
+    panels = [(protocol, op) for protocol in protocols for op in ops
+              if any(grid.get((protocol, op, unit)) for unit in units)]
+    if not panels:
+        return None
+    plt = pyplot()
+    figure, axes = plt.subplots(len(panels), 1, figsize=(9, 1.2 + 0.45 * len(units) * len(
+        panels)), squeeze=False)
+    for axis, (protocol, op) in zip(axes[:, 0], panels, strict=True):
+        pairs, labels = get_protocol(protocol).pairs(), range_labels(protocol)
+        shown = [unit for unit in units if grid.get((protocol, op, unit))]
+        values = np.full((len(shown), len(pairs)), np.nan)
+        for row, unit in enumerate(shown):
+            counts = by_range(grid[(protocol, op, unit)]["results"])
+            for column, label in enumerate(labels):
+                if label in counts:
+                    values[row, column] = 100 * counts[label][0] / counts[label][1]
+        axis.imshow(values, vmin=0, vmax=100, cmap="viridis", aspect="auto")
+        for (row, column), value in np.ndenumerate(values):
+            axis.text(column, row, "-" if np.isnan(value) else f"{value:.0f}", ha="center",
+                      va="center", color="white" if value < 60 else "black", fontsize=8)
+        axis.set_yticks(range(len(shown)), shown)
+        axis.set_xticks(range(len(pairs)), [f"U{low}" for low, _ in pairs], fontsize=7,
+                        rotation=20)
+        axis.set_title(f"{protocol}, {op}: success % per interpolation range", fontsize=9)
+    save_figure(figure, path)
+    return path
+
+
+def main(argv=None):
+    from benchmarks.common import or_fail
+
+    return or_fail(lambda: run(argv))
+
+
+def run(argv):
+    import nalu
+    from benchmarks.common import ROOT, parse_choices, parse_integers, parser
+    from benchmarks.publish import provenance, publish
+
+    arguments = parser(__doc__, out="runs/single_module", report_only=True, backend=True)
+    arguments.add_argument("--units", default=",".join(sorted(nalu.UNITS)))
+    arguments.add_argument("--ops", default="add,sub,mul,div")
+    arguments.add_argument("--protocols", default="smat,smat10")
+    arguments.add_argument("--seeds", default="25", help="seeds per range pair")
+    arguments.add_argument("--engine", default="local", help="local or ray")
+    args = arguments.parse_args(argv)
+    args.seeds = parse_integers("seeds", args.seeds)[0]
+    units = parse_choices("units", args.units, sorted(nalu.UNITS))
+    ops = parse_choices("ops", args.ops, ("add", "sub", "mul", "div"))
+    protocols = parse_choices("protocols", args.protocols, ("smat", "smat10"))
+    if args.engine not in ("local", "ray"):
+        from errors import UsageError
+        raise UsageError("local or ray", "engine", args.engine)
+    import keras
+
+    meta = provenance()
+    grid = {(protocol, op, unit): sweep_results(protocol, unit, op, args)
+            for protocol in protocols for op in ops for unit in units}
+    text = tables(grid, protocols, ops, units)
+    print(text)
+    if args.no_publish or not text:
+        return 0
+    picture = heat_map(grid, protocols, ops, units, ROOT / "docs" / PICTURE)
+    payload = {"backend": keras.backend.backend(), "seeds": args.seeds,
+               "cells": {"/".join(key): {"per_range": by_range(entry["results"]),
+                                         "seconds": entry["seconds"]}
+                         for key, entry in grid.items() if entry}}
+    note = (f"Each cell: successes of {args.seeds} seeds on one range pair (95% Wilson "
+            "interval); \"all sets\" pools the nine pairs. One sweep per row, every range "
+            f"pair and seed a copy of one model trained at once, on {payload['backend']}; "
+            "\"seconds\" is that sweep's wall time. Differences from the reference setup: "
+            "`tasks/arithmetic/protocols.py`.")
+    if picture:
+        note += f"\n\n![success per range pair]({PICTURE})"
+    publish("single_module", "Single-module arithmetic (Mistry et al.)", payload,
+            text + "\n\n" + note, meta)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
