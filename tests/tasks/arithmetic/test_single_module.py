@@ -46,7 +46,8 @@ def test_range_flags_replace_the_nine_pairs():
 
 def test_each_unit_trains_with_its_papers_settings():
     """NMRU: Adam 1e-2 and the gradient norm clipped to 1; RealNPU: 5e-3 and the growing L1
-    on W and the gate; the modified RealNPU: two penalties on each; others: 1e-3."""
+    on W and the gate; the modified RealNPU: two penalties on each; others: 1e-3. On the
+    100-input task the NMRU keeps its clipping."""
     import nalu
 
     config = SweepConfig(protocol="smat10")
@@ -60,6 +61,7 @@ def test_each_unit_trains_with_its_papers_settings():
     for weight in ("kernel", "gate"):
         assert isinstance(keras.regularizers.get(options[f"{weight}_regularizer"]),
                           nalu.GrowingL1Regularizer)
+    assert SweepConfig().plan("nmru").settings.clip_norm == 1.0  # 100 inputs: NAU -> NMRU
     modified = unit_options(config.plan("realnpu_mod").settings)(nalu.ModifiedRealNPU)
     kinds = {weight: sorted(type(part).__name__
                             for part in modified[f"{weight}_regularizer"].parts)
