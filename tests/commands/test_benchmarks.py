@@ -124,3 +124,36 @@ def test_running_ops_bad_input_is_one_line(arguments, message, capsys):
 
     code, lines = refused_in_process(main, ["--no-publish", *arguments], capsys)
     assert code == 2 and len(lines) == 1 and message in lines[0]
+
+
+@pytest.mark.parametrize("arguments, message", [
+    (["--units", "nmru,abacus"], "abacus"),
+    (["--ops", "square"], "square"),
+    (["--protocols", "madsen"], "madsen"),
+    (["--seeds", "0"], "--seeds 0"),
+    (["--engine", "slurm"], "slurm"),
+])
+def test_single_module_bad_input_is_one_line(arguments, message, capsys):
+    """An unknown unit, an op outside the four, another protocol, no seeds, an unknown
+    engine: one line naming it, exit 2."""
+    from benchmarks.single_module import main
+
+    code, lines = refused_in_process(main, ["--no-publish", *arguments], capsys)
+    assert code == 2 and len(lines) == 1 and message in lines[0]
+
+
+def test_single_module_tables_count_successes_per_range_pair():
+    """Per range pair: successes of its seeds with a Wilson interval; all sets pooled."""
+    from benchmarks.single_module import range_labels, tables
+
+    labels = range_labels("smat")
+    results = [{"range": label, "success": seed < index}
+               for index, label in enumerate(labels) for seed in range(4)]
+    text = tables({("smat", "mul", "nmu"): {"results": results, "seconds": 12.0}},
+                  ["smat"], ["mul"], ["nmu"])
+    row = [line for line in text.splitlines() if line.startswith("| nmu")][0]
+    cells = [cell.strip() for cell in row.strip("|").split("|")]
+    assert cells[1].startswith("0% [") and cells[2].startswith("25% [")
+    assert cells[5].startswith("100% [")
+    done = sum(min(index, 4) for index in range(9))
+    assert cells[10].startswith(f"**{100 * done / 36:.0f}% [")
