@@ -12,7 +12,6 @@ import time
 from pathlib import Path
 
 from cli import ArgumentParser, import_tensorflow_quietly, or_fail, select_backend
-from tasks.config import parse_integers
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -44,6 +43,14 @@ def parser(doc, out=None, report_only=False, backend=False, from_saved=False,
         arguments.add_argument("--from-saved", action="store_true", help="no runs: the "
                                "tables again from the published JSON (docs/results/)")
     return arguments
+
+
+def parse_integers(flag, text, minimum=1):
+    """`tasks.config.parse_integers`, imported when called: importing `tasks` imports Keras,
+    which must wait until `parser` has chosen the backend."""
+    from tasks.config import parse_integers as parse
+
+    return parse(flag, text, minimum)
 
 
 def saved(name):

@@ -13,8 +13,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tasks.runs import write_json, write_text
-
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "docs" / "results.md"
 README = ROOT / "README.md"
@@ -104,6 +102,8 @@ def replace_block(path, name, block, header=""):
     section = f"{begin}\n{block.strip()}\n{end}"
     text = pattern.sub(lambda _: section, text) if pattern.search(text) \
         else text.rstrip() + "\n\n" + section + "\n"
+    from tasks.runs import write_text  # imports Keras: only once the backend is chosen
+
     write_text(path, text)
 
 
@@ -113,6 +113,8 @@ def publish(name, title, payload, markdown, meta, headline=None):
     folder = RESULTS.parent / "results"
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{name}.json"
+    from tasks.runs import write_json
+
     write_json(path, {**meta, **payload})
     replace_block(RESULTS, name, f"## {title}\n\n{provenance_lines(meta)}\n\n"
                   f"{markdown.strip()}\n\nData: [`docs/results/{name}.json`](results/{name}.json)",

@@ -55,8 +55,10 @@ def sweep(op, model, seeds, first_seed, args, changes=None, label=None):
         run_sweep(config)
     if not (folder / "results.json").exists():
         return None
-    [row] = json.loads((folder / "results.json").read_text())["rows"]
-    return {**row, "model": label or model, "first_seed": first_seed}
+    saved = json.loads((folder / "results.json").read_text())
+    [row] = saved["rows"]
+    return {**row, "model": label or model, "first_seed": first_seed,
+            "backend": saved.get("backend", "-")}
 
 
 def with_changes(plan_of, changes):
@@ -115,12 +117,13 @@ def row_line(row):
             f"{row['first_seed'] + row['seeds'] - 1} | {100 * row['success_rate']:.0f}% "
             f"[{100 * low:.0f}-{100 * high:.0f}] | "
             f"{'-' if mse is None else format(mse, '.3g')} | "
-            f"{'-' if row['median_solved_at'] is None else int(row['median_solved_at'])} |")
+            f"{'-' if row['median_solved_at'] is None else int(row['median_solved_at'])} | "
+            f"{row.get('backend', '-')} |")
 
 
 def table(rows):
     lines = ["| op | model | seeds | success [95% Wilson] | median extrapolation MSE | "
-             "median solved at |", "|---|---|---|---:|---:|---:|"]
+             "median solved at | backend |", "|---|---|---|---:|---:|---:|---|"]
     return "\n".join(lines + [row_line(row) for row in rows if row])
 
 
@@ -146,7 +149,7 @@ def main(argv=None):
 
 
 def run(argv):
-    from benchmarks.common import parse_choices, parse_integers, parser
+    from benchmarks.common import ROOT, parse_choices, parse_integers, parser, saved
     from benchmarks.publish import provenance, publish
     from tasks.arithmetic.settings import RUNNING_MODELS
 
@@ -181,6 +184,12 @@ def run(argv):
         text = "**The recurrent NALU on add**\n\n" + table(rows)
         if not args.report_only:
             payload["nalu_gates"] = nalu_gates(seeds, first)
+        elif (ROOT / "docs" / "results" / "running_ops.json").exists():  # as last published
+            gates_meta, published = saved("running_ops")
+            payload["nalu_gates"] = published.get("nalu_gates")
+            payload["nalu_gates_from"] = published.get(
+                "nalu_gates_from", {**gates_meta, "backend": published.get("backend")})
+        if payload.get("nalu_gates"):
             text += ("\n\nGates of the NALU model (cell and head NALUs), trained once more on "
                      "the same seeds, read on 20 sequences per length:\n\n"
                      + gate_table(payload["nalu_gates"]))
@@ -192,9 +201,14 @@ def run(argv):
     text = "\n\n".join(sections)
     print(text)
     if not args.no_publish:
-        note = (f"Trained on length 10, scored at length 1,000, on {payload['backend']}; "
-                "each row is one `python sweep.py --task arith_running` sweep with the "
-                "model's recipe (`tasks/arithmetic/settings.py`, `tasks/arithmetic/units.py`).")
+        note = ("Trained on length 10, scored at length 1,000, on the backend in each row "
+                "(each backend draws its own initial weights); each row is one `python "
+                "sweep.py --task arith_running` sweep with the model's recipe "
+                "(`tasks/arithmetic/settings.py`, `tasks/arithmetic/units.py`).")
+        if "nalu_gates_from" in payload:
+            origin = payload["nalu_gates_from"]
+            note += (f" The gate readings are those of `{origin['command']}` at commit "
+                     f"`{origin['commit']}`, {origin['date']}, on {origin['backend']}.")
         publish("running_ops", "Running arithmetic: every operation over sequences",
                 payload, text + "\n\n" + note, meta)
     return 0

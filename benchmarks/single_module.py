@@ -3,7 +3,8 @@ operation over the nine range pairs, with and without redundancy.
 
     python -m benchmarks.single_module [--units nmru,realnpu_mod,...] [--ops add,sub,mul,div]
                                        [--protocols smat,smat10] [--seeds 25]
-                                       [--engine local|ray] [--report-only]
+                                       [--parts grid,madsen] [--engine local|ray]
+                                       [--report-only]
 
 Each (protocol, unit, op) is one sweep (`python sweep.py --protocol smat10 --units nmru
 --op div --seeds 25`): the nine range pairs x the seeds train at once as copies of one
@@ -11,6 +12,9 @@ model. Its folder under --out is reused when it has finished and resumed when it
 midway, so the whole table is one command that can be stopped and started again. Writes
 the success per range pair with 95% Wilson intervals, the wall time of each sweep, the
 published figures where they exist, and a heat map (docs/single_module.png).
+
+The part `madsen` tries the newer units on division in the 100-input task of Madsen &
+Johansen (NAU -> NMRU, NAU -> NRU, two modified RealNPUs; 20 seeds), where no unit divides.
 """
 
 import json
@@ -23,6 +27,24 @@ from pathlib import Path
 PUBLISHED = {("smat10", "div", "nmru"): "91.6%", ("smat10", "div", "realnpu_mod"): "85.3%",
              ("smat10", "div", "realnpu"): "70.2% (85.3 - 15.1)"}
 PICTURE = "single_module.png"
+MADSEN_DIVISION = ("nmru", "nru", "realnpu_mod")  # their models: nau-nmru, nau-nru, ...
+MADSEN_SEEDS = 20
+
+
+def madsen_division(args):
+    """The rows of the newer units on `div` in the 100-input task (run unless finished)."""
+    from tasks.arithmetic.sweep import SweepConfig, run_sweep
+
+    name = f"madsen-div-{MADSEN_SEEDS}"
+    folder = Path(args.out) / name
+    if not (folder / "results.json").exists() and not args.report_only:
+        run_sweep(SweepConfig(task="arith_static", ops=("div",), units=MADSEN_DIVISION,
+                              seeds=MADSEN_SEEDS, out=args.out, name=name, quiet=True,
+                              resume=folder.exists(), engine=args.engine))
+    if not (folder / "results.json").exists():
+        return None
+    saved = json.loads((folder / "results.json").read_text())
+    return [{**row, "backend": saved.get("backend", "-")} for row in saved["rows"]]
 
 
 def sweep_results(protocol, unit, op, args):
@@ -39,7 +61,8 @@ def sweep_results(protocol, unit, op, args):
         return None
     saved = json.loads((folder / "results.json").read_text())
     [results] = saved["per_seed"].values()
-    return {"results": results, "seconds": saved["total_seconds"]}
+    return {"results": results, "seconds": saved["total_seconds"],
+            "backend": saved.get("backend", "-")}
 
 
 def by_range(results):
@@ -81,7 +104,7 @@ def tables(grid, protocols, ops, units):
             if not rows:
                 continue
             lines = ["| unit | " + " | ".join(labels) + " | all sets | published | "
-                     "seconds |", "|---|" + "---:|" * (len(labels) + 3)]
+                     "seconds | backend |", "|---|" + "---:|" * (len(labels) + 3) + "---|"]
             for unit in rows:
                 entry = grid[(protocol, op, unit)]
                 counts = by_range(entry["results"])
@@ -90,7 +113,7 @@ def tables(grid, protocols, ops, units):
                 trials = sum(count for _, count in counts.values())
                 lines.append(f"| {unit} | " + " | ".join(cells) + f" | **{cell(total, trials)}**"
                              f" | {PUBLISHED.get((protocol, op, unit), '-')} | "
-                             f"{entry['seconds']:.0f} |")
+                             f"{entry['seconds']:.0f} | {entry.get('backend', '-')} |")
             sections.append(f"**{protocol}, {op}** ({get_protocol(protocol).description})"
                             "\n\n" + "\n".join(lines))
     return "\n\n".join(sections)
@@ -148,7 +171,9 @@ def run(argv):
     arguments.add_argument("--protocols", default="smat,smat10")
     arguments.add_argument("--seeds", default="25", help="seeds per range pair")
     arguments.add_argument("--engine", default="local", help="local or ray")
+    arguments.add_argument("--parts", default="grid,madsen")
     args = arguments.parse_args(argv)
+    parts = parse_choices("parts", args.parts, ("grid", "madsen"))
     args.seeds = parse_integers("seeds", args.seeds)[0]
     units = parse_choices("units", args.units, sorted(nalu.UNITS))
     ops = parse_choices("ops", args.ops, ("add", "sub", "mul", "div"))
@@ -160,20 +185,31 @@ def run(argv):
 
     meta = provenance()
     grid = {(protocol, op, unit): sweep_results(protocol, unit, op, args)
-            for protocol in protocols for op in ops for unit in units}
+            for protocol in protocols for op in ops for unit in units} \
+        if "grid" in parts else {}
     text = tables(grid, protocols, ops, units)
+    madsen = madsen_division(args) if "madsen" in parts else None
+    if madsen:
+        from tasks.arithmetic.summary import markdown_table
+
+        text += ("\n\n**Division on the 100-input task** (`--protocol madsen`: a and b sums "
+                 "of 25 of 100 inputs, U[1,2] -> U[2,6], each model's recipe, success by the "
+                 f"1e-5-perturbed exact solution), {MADSEN_SEEDS} seeds, on "
+                 f"{madsen[0]['backend']}\n\n"
+                 + markdown_table(madsen))
     print(text)
     if args.no_publish or not text:
         return 0
     picture = heat_map(grid, protocols, ops, units, ROOT / "docs" / PICTURE)
-    payload = {"backend": keras.backend.backend(), "seeds": args.seeds,
+    payload = {"backend": keras.backend.backend(), "seeds": args.seeds, "madsen": madsen,
                "cells": {"/".join(key): {"per_range": by_range(entry["results"]),
-                                         "seconds": entry["seconds"]}
+                                         "seconds": entry["seconds"],
+                                         "backend": entry.get("backend")}
                          for key, entry in grid.items() if entry}}
     note = (f"Each cell: successes of {args.seeds} seeds on one range pair (95% Wilson "
             "interval); \"all sets\" pools the nine pairs. One sweep per row, every range "
-            f"pair and seed a copy of one model trained at once, on {payload['backend']}; "
-            "\"seconds\" is that sweep's wall time. Differences from the reference setup: "
+            "pair and seed a copy of one model trained at once, on the backend named in the "
+            "row; \"seconds\" is that sweep's wall time. Differences from the reference setup: "
             "`tasks/arithmetic/protocols.py`.")
     if picture:
         note += f"\n\n![success per range pair]({PICTURE})"

@@ -157,3 +157,26 @@ def test_single_module_tables_count_successes_per_range_pair():
     assert cells[5].startswith("100% [")
     done = sum(min(index, 4) for index in range(9))
     assert cells[10].startswith(f"**{100 * done / 36:.0f}% [")
+
+
+def test_arithmetic_benchmarks_run_on_the_auto_backend():
+    """With KERAS_BACKEND unset, a benchmark that asks for a backend gets `auto`'s choice
+    (JAX when installed): nothing it imports before its parser imports Keras."""
+    import importlib.util
+    import os
+    import subprocess
+    import sys
+
+    if importlib.util.find_spec("jax") is None:
+        pytest.skip("jax is not installed")
+    script = ("import sys, benchmarks.running_ops, benchmarks.single_module, benchmarks.table1\n"
+              "assert 'keras' not in sys.modules\n"
+              "from benchmarks.common import parser\n"
+              "parser('x', backend=True)\n"
+              "import keras\n"
+              "print(keras.backend.backend())\n")
+    environment = {key: value for key, value in os.environ.items() if key != "KERAS_BACKEND"}
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          env=environment)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.split()[-1] == "jax"
