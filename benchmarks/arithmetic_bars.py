@@ -41,12 +41,12 @@ PARTS = {
 def main():
     from benchmarks.common import parser
     from benchmarks.publish import provenance, publish
-    from tasks.arithmetic.summary import markdown_table
-    from tasks.arithmetic.sweep import SweepConfig, run_sweep
 
     arguments = parser(__doc__, out="sweeps/bench", backend=True)
     arguments.add_argument("--only", nargs="*", choices=list(PARTS))
     args = arguments.parse_args()
+    from tasks.arithmetic.summary import markdown_table  # Keras: after the backend choice
+    from tasks.arithmetic.sweep import SweepConfig, run_sweep
     for part in args.only or list(PARTS):
         meta = provenance()
         started = time.perf_counter()

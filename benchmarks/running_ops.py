@@ -151,9 +151,10 @@ def main(argv=None):
 def run(argv):
     from benchmarks.common import ROOT, parse_choices, parse_integers, parser, saved
     from benchmarks.publish import provenance, publish
-    from tasks.arithmetic.settings import RUNNING_MODELS
 
     arguments = parser(__doc__, out="runs/running_ops", report_only=True, backend=True)
+    from tasks.arithmetic.settings import RUNNING_MODELS  # Keras: after the backend choice
+
     arguments.add_argument("--seeds", default="20", help="seeds per cell")
     arguments.add_argument("--first-seed", default="0")
     arguments.add_argument("--recheck-first-seed", default="100",

@@ -159,9 +159,11 @@ def test_single_module_tables_count_successes_per_range_pair():
     assert cells[10].startswith(f"**{100 * done / 36:.0f}% [")
 
 
-def test_arithmetic_benchmarks_run_on_the_auto_backend():
-    """With KERAS_BACKEND unset, a benchmark that asks for a backend gets `auto`'s choice
-    (JAX when installed): nothing it imports before its parser imports Keras."""
+@pytest.mark.parametrize("module", ["running_ops", "single_module", "table1", "protocols"])
+def test_arithmetic_benchmarks_run_on_the_auto_backend(module):
+    """With KERAS_BACKEND unset, a benchmark that asks for a backend runs on `auto`'s choice
+    (JAX when installed): nothing it imports before its parser imports Keras. Refused input
+    (exit 2) stops it right after the parser, where the backend is already chosen."""
     import importlib.util
     import os
     import subprocess
@@ -169,14 +171,16 @@ def test_arithmetic_benchmarks_run_on_the_auto_backend():
 
     if importlib.util.find_spec("jax") is None:
         pytest.skip("jax is not installed")
-    script = ("import sys, benchmarks.running_ops, benchmarks.single_module, benchmarks.table1\n"
+    script = (f"import sys, benchmarks.{module} as benchmark\n"
               "assert 'keras' not in sys.modules\n"
-              "from benchmarks.common import parser\n"
-              "parser('x', backend=True)\n"
+              "try:\n"
+              "    code = benchmark.main(['--no-publish', '--seeds', '0'])\n"
+              "except SystemExit as stop:\n"
+              "    code = stop.code\n"
               "import keras\n"
-              "print(keras.backend.backend())\n")
+              "print(code, keras.backend.backend())\n")
     environment = {key: value for key, value in os.environ.items() if key != "KERAS_BACKEND"}
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
                           env=environment)
     assert done.returncode == 0, done.stderr[-2000:]
-    assert done.stdout.split()[-1] == "jax"
+    assert done.stdout.split()[-2:] == ["2", "jax"]
