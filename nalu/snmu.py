@@ -66,7 +66,16 @@ class SNMU(NMU):
 
 @register_cell("snmu")
 class SNMUCell(UnitCell):
-    """Recurrent sNMU: `h_t = sNMU(concat(h_{t-1}, x_t))`, the noise in training only."""
+    """Recurrent sNMU: `h_t = sNMU(concat(h_{t-1}, x_t))`, without the noise.
+
+    A step that draws noise changes the seed generator's state inside the RNN's loop, which
+    Keras' JAX RNN (a `lax.scan`) does not carry, so the cell computes the plain NMU in
+    training too, on every backend alike. The noisy training is the sNMU layer's (e.g. as
+    the head of a recurrent model).
+    """
 
     unit_class = SNMU
     default_initial_state = 1.0
+
+    def call(self, inputs, states, training=None):
+        return super().call(inputs, states, training=False)

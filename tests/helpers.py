@@ -30,7 +30,7 @@ def outputs_and_gradients(layer, inputs):
 
         def total(values, tensor):
             outputs, _ = layer.stateless_call(
-                values, [weight.value for weight in layer.non_trainable_weights], tensor)
+                values, [variable.value for variable in layer.non_trainable_variables], tensor)
             return outputs.sum(), outputs
 
         values = [weight.value for weight in layer.trainable_weights]

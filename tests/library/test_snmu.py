@@ -36,3 +36,16 @@ def test_noise_perturbs_fractional_weights_and_follows_the_seed():
     assert not np.allclose(drawn, to_numpy(first(INPUTS)), rtol=1e-3)
     assert not np.allclose(drawn, to_numpy(first(INPUTS, training=True)), rtol=1e-3)
     np.testing.assert_array_equal(drawn, to_numpy(other(INPUTS, training=True)))
+
+
+def test_the_cell_is_the_plain_nmu_in_training_too():
+    """The recurrent cell draws no noise (its loop could not carry the seed state on JAX)."""
+    import nalu as units
+
+    cell = units.SNMUCell(1, seed=3)
+    cell.build((None, 2))
+    cell.unit.kernel.assign(np.full((3, 1), 0.5, dtype="float32"))
+    state = np.ones((64, 1), dtype="float32")
+    inputs = INPUTS[:, :2]
+    np.testing.assert_array_equal(to_numpy(cell(inputs, [state], training=True)[0]),
+                                  to_numpy(cell(inputs, [state])[0]))
