@@ -53,6 +53,36 @@ def parse_integers(flag, text, minimum=1):
     return parse(flag, text, minimum)
 
 
+def finished_sweep(config, report_only=False):
+    """The saved results.json of the sweep `config` names (`tasks.arithmetic.sweep`), run
+    first unless its folder has finished (or `report_only`); None when there is none. A
+    finished folder trained with other settings than `config` resolves now (a recipe changed
+    since) is a UsageError naming it, not a result under a new commit."""
+    import dataclasses
+
+    from errors import UsageError
+    from tasks.arithmetic.settings import ArithmeticSettings
+    from tasks.arithmetic.sweep import run_sweep
+
+    folder = Path(config.out) / config.name
+    results, saved_config = folder / "results.json", folder / "config.json"
+    if results.exists() and saved_config.exists():
+        wanted = json.loads(json.dumps(
+            {plan.label: dataclasses.asdict(plan.settings) for plan in config.validate()}))
+        # a setting added since the folder was written counts at its default
+        defaults = json.loads(json.dumps(dataclasses.asdict(ArithmeticSettings())))
+        saved = json.loads(saved_config.read_text()).get("settings") or {}
+        saved = {label: {**{key: defaults[key] for key in settings if key not in
+                            saved.get(label, {})}, **saved.get(label, {})}
+                 for label, settings in wanted.items()}
+        if wanted != saved:
+            raise UsageError(f"{folder}: its runs were trained with other settings than "
+                             "the recipe's now; delete the folder to train them again")
+    elif not report_only:
+        run_sweep(config)
+    return json.loads(results.read_text()) if results.exists() else None
+
+
 def saved(name):
     """(provenance, payload) of the published `docs/results/<name>.json`; a UsageError
     naming `--from-saved` when it is missing."""

@@ -12,10 +12,8 @@ folder under --out (resumed where it stopped):
 Writes `docs/results/protocols.json` and its section of docs/results.md.
 """
 
-import json
 import os
 import sys
-from pathlib import Path
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
@@ -33,18 +31,17 @@ INITS = 20  # random initialisations behind the "MSE at start" column
 
 def sweep(protocol, units, ops, args):
     """One protocol's sweep: its rows (run now, or read back with --report-only)."""
-    from tasks.arithmetic.sweep import SweepConfig, run_sweep
+    from benchmarks.common import finished_sweep
+    from tasks.arithmetic.sweep import SweepConfig
     from tasks.arithmetic.trainer import random_start_mse
 
     config = SweepConfig(protocol=protocol, units=units, ops=ops, seeds=args.seeds,
                          quiet=True, out=args.out,
                          name=f"{protocol}-{'_'.join(units)}-{'_'.join(ops)}", resume=True)
-    folder = Path(args.out) / config.name
-    if not args.report_only and not (folder / "results.json").exists():
-        run_sweep(config)
-    if not (folder / "results.json").exists():
+    saved = finished_sweep(config, args.report_only)
+    if saved is None:
         return []
-    rows = json.loads((folder / "results.json").read_text())["rows"]
+    rows = saved["rows"]
     plans = {plan.label: plan for plan in config.validate()}
     return [{**row, "protocol": protocol, "start_mse": random_start_mse(
         config.data(row["op"]), plans[row["unit"]].settings, plans[row["unit"]].unit,

@@ -17,7 +17,6 @@ Every cell is a sweep of `arith_running` (trained on length 10, scored at 1000, 
          and 1000
 """
 
-import json
 import os
 import statistics
 import sys
@@ -42,20 +41,19 @@ GATE_LENGTHS = (10, 100, 1000)
 
 def sweep(op, model, seeds, first_seed, args, changes=None, label=None):
     """The summary row of `model` on `op` over the seeds (run unless its folder has it)."""
-    from tasks.arithmetic.sweep import SweepConfig, run_sweep
+    from benchmarks.common import finished_sweep
+    from tasks.arithmetic.sweep import SweepConfig
 
     name = f"{label or model}-{op}-{first_seed}-{seeds}".replace(" ", "_").replace(",", "")
     folder = Path(args.out) / name
-    if not (folder / "results.json").exists() and not args.report_only:
-        config = SweepConfig(task="arith_running", ops=(op,), units=(model,), seeds=seeds,
-                             first_seed=first_seed, out=args.out, name=name, quiet=True,
-                             resume=folder.exists())
-        if changes:
-            config.plan = with_changes(config.plan, changes)
-        run_sweep(config)
-    if not (folder / "results.json").exists():
+    config = SweepConfig(task="arith_running", ops=(op,), units=(model,), seeds=seeds,
+                         first_seed=first_seed, out=args.out, name=name, quiet=True,
+                         resume=folder.exists())
+    if changes:
+        config.plan = with_changes(config.plan, changes)
+    saved = finished_sweep(config, args.report_only)
+    if saved is None:
         return None
-    saved = json.loads((folder / "results.json").read_text())
     [row] = saved["rows"]
     return {**row, "model": label or model, "first_seed": first_seed,
             "backend": saved.get("backend", "-")}

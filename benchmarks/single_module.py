@@ -17,7 +17,6 @@ The part `madsen` tries the newer units on division in the 100-input task of Mad
 Johansen (NAU -> NMRU, NAU -> NRU, two modified RealNPUs; 20 seeds), where no unit divides.
 """
 
-import json
 import sys
 from pathlib import Path
 
@@ -37,18 +36,18 @@ MADSEN_ATTEMPTS = {"recipe": ("div", {}), "Adam 1e-2": ("div-lr0.01", {"lr": 0.0
 def madsen_division(args):
     """The rows of the newer units on `div` in the 100-input task, per attempt (run unless
     finished)."""
-    from tasks.arithmetic.sweep import SweepConfig, run_sweep
+    from benchmarks.common import finished_sweep
+    from tasks.arithmetic.sweep import SweepConfig
 
     rows = []
     for attempt, (suffix, flags) in MADSEN_ATTEMPTS.items():
         name = f"madsen-{suffix}-{MADSEN_SEEDS}"
         folder = Path(args.out) / name
-        if not (folder / "results.json").exists() and not args.report_only:
-            run_sweep(SweepConfig(task="arith_static", ops=("div",), units=MADSEN_DIVISION,
-                                  seeds=MADSEN_SEEDS, out=args.out, name=name, quiet=True,
-                                  resume=folder.exists(), engine=args.engine, **flags))
-        if (folder / "results.json").exists():
-            saved = json.loads((folder / "results.json").read_text())
+        saved = finished_sweep(SweepConfig(
+            task="arith_static", ops=("div",), units=MADSEN_DIVISION, seeds=MADSEN_SEEDS,
+            out=args.out, name=name, quiet=True, resume=folder.exists(), engine=args.engine,
+            **flags), args.report_only)
+        if saved is not None:
             rows += [{**row, "unit": f"{row['unit']} ({attempt}, {saved.get('backend')})"}
                      for row in saved["rows"]]
     return rows
@@ -56,17 +55,17 @@ def madsen_division(args):
 
 def sweep_results(protocol, unit, op, args):
     """The per-copy results of one sweep (run, or resumed, unless it has finished)."""
-    from tasks.arithmetic.sweep import SweepConfig, run_sweep
+    from benchmarks.common import finished_sweep
+    from tasks.arithmetic.sweep import SweepConfig
 
     name = f"{protocol}-{unit}-{op}-{args.seeds}"
     folder = Path(args.out) / name
-    if not (folder / "results.json").exists() and not args.report_only:
-        run_sweep(SweepConfig(task="arith_static", protocol=protocol, ops=(op,),
-                              units=(unit,), seeds=args.seeds, out=args.out, name=name,
-                              quiet=True, resume=folder.exists(), engine=args.engine))
-    if not (folder / "results.json").exists():
+    saved = finished_sweep(SweepConfig(
+        task="arith_static", protocol=protocol, ops=(op,), units=(unit,), seeds=args.seeds,
+        out=args.out, name=name, quiet=True, resume=folder.exists(), engine=args.engine),
+        args.report_only)
+    if saved is None:
         return None
-    saved = json.loads((folder / "results.json").read_text())
     [results] = saved["per_seed"].values()
     return {"results": results, "seconds": saved["total_seconds"],
             "backend": saved.get("backend", "-")}

@@ -24,11 +24,9 @@ extrapolation MSE is below that of the exact solution with every weight moved by
 not shown: none could be checked against the paper.
 """
 
-import json
 import os
 import statistics
 import sys
-from pathlib import Path
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
@@ -77,17 +75,15 @@ def score(form, column, args):
     """Per op: the sweep's per-seed results, the random baseline, normalised errors."""
     import math
 
+    from benchmarks.common import finished_sweep
     from tasks.arithmetic.summary import summarize
-    from tasks.arithmetic.sweep import run_sweep
 
     scores = {}
     for op, model, config in sweeps(form, column, args):
-        folder = Path(args.out) / config.name
-        if not args.report_only and not (folder / "results.json").exists():
-            run_sweep(config)
-        if not (folder / "results.json").exists():
+        saved = finished_sweep(config, args.report_only)
+        if saved is None:
             continue
-        per_seed = json.loads((folder / "results.json").read_text())["per_seed"]
+        per_seed = saved["per_seed"]
         label = config.plan(model).label
         results = per_seed.get(f"{label}/{op}")
         if not results:

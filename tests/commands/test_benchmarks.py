@@ -184,3 +184,28 @@ def test_arithmetic_benchmarks_run_on_the_auto_backend(module):
                           env=environment)
     assert done.returncode == 0, done.stderr[-2000:]
     assert done.stdout.split()[-2:] == ["2", "jax"]
+
+
+def test_a_finished_sweep_is_reused_only_with_the_recipe_it_was_trained_with(tmp_path):
+    """Same settings (a setting added since counts at its default): the saved results come
+    back untouched; other settings (a recipe changed): a UsageError naming the folder."""
+    import dataclasses
+    import json
+
+    from benchmarks.common import finished_sweep
+    from errors import UsageError
+    from tasks.arithmetic.sweep import SweepConfig
+
+    config = SweepConfig(units=("nau",), out=str(tmp_path), name="done", quiet=True)
+    [plan] = config.validate()
+    folder = tmp_path / "done"
+    folder.mkdir()
+    (folder / "results.json").write_text(json.dumps({"rows": ["kept"]}))
+    settings = dataclasses.asdict(plan.settings)
+    del settings["clip_norm"]  # written before the setting existed
+    (folder / "config.json").write_text(json.dumps({"settings": {plan.label: settings}}))
+    assert finished_sweep(config)["rows"] == ["kept"]
+    settings["steps"] += 1
+    (folder / "config.json").write_text(json.dumps({"settings": {plan.label: settings}}))
+    with pytest.raises(UsageError, match="done"):
+        finished_sweep(config)
