@@ -5,7 +5,8 @@
 Times, for the task's default model and batches (full MNIST when it is installed):
 the input pipeline alone; the encoder alone (forward and backward on the step's
 batch * length images); and `model.fit` as train.py calls it, with its callbacks (progress
-bar and TensorBoard), without TensorBoard, with none, with Keras' TimeDistributed calling
+bar and TensorBoard), without TensorBoard, with none, with the input pipeline on tf.data's
+shared, autotuned thread pool instead of one thread of its own, with Keras' TimeDistributed calling
 the encoder once per step instead of once on all steps' images, and with each other
 `--encoder-norm`. Each variant runs `--steps` steps
 after a warm-up, three times, and the median rate is kept; the rates are comparable only as
@@ -27,16 +28,21 @@ def timed(action, steps):
     return time.perf_counter() - started
 
 
-def rate(action, steps, repeats=2):
-    """(steps/s, seconds per call) of `action`: the per-step time is the difference between a
-    call of 2 * `steps` and one of `steps`, so what a call costs once (a callback opening its
-    log files, say) is not charged to every step; medians of `repeats`."""
+REPEATS = 3
+
+
+def rate(action, steps, repeats=REPEATS):
+    """(steps/s, seconds per call, slowest and fastest steps/s) of `action`: the per-step time
+    is the difference between a call of 2 * `steps` and one of `steps`, so what a call costs
+    once (a callback opening its log files, say) is not charged to every step; medians of
+    `repeats`, and the range over them (threads that compete show as a wide one)."""
     per_step, per_call = [], []
     for _ in range(repeats):
         short, long = timed(action, steps), timed(action, 2 * steps)
-        per_step.append((long - short) / steps)
+        per_step.append(max((long - short) / steps, 1e-9))
         per_call.append(max(short - steps * per_step[-1], 0.0))
-    return 1 / statistics.median(per_step), statistics.median(per_call)
+    return (1 / statistics.median(per_step), statistics.median(per_call),
+            1 / max(per_step), 1 / min(per_step))
 
 
 def profile(task_name, steps):
@@ -54,10 +60,10 @@ def profile(task_name, steps):
     digits = task.load_digits(config)
     keras.utils.set_random_seed(0)
 
-    def batches(count):
+    def batches(count, threads=1):
         return training_dataset(
             digits.train_images, digits.train_labels, config.length, config.batch_size, 0,
-            steps=count, max_shift=config.shift,
+            steps=count, max_shift=config.shift, threads=threads,
         ).map(lambda images, labels: (images, task.target(labels)))
 
     model = task.make_model(config)
@@ -72,6 +78,10 @@ def profile(task_name, steps):
     def data(count):
         for _ in batches(count):
             pass
+
+    def shared_pool_fit(count):
+        model.fit(batches(count, threads=None), steps_per_epoch=count, epochs=1, verbose=0,
+                  callbacks=with_tensorboard())
 
     encoder = model.get_layer("encode").layer
     images = tf.random.uniform((config.batch_size * config.length, 28, 28, 1))
@@ -112,6 +122,8 @@ def profile(task_name, steps):
         "model.fit as train.py (progress bar + TensorBoard)": fit(with_tensorboard),
         "model.fit without TensorBoard": fit(lambda: [TrainingProgress(steps, quiet=True)]),
         "model.fit without callbacks": fit(lambda: []),
+        "model.fit as train.py, input pipeline on tf.data's shared autotuned pool":
+            shared_pool_fit,
         "model.fit, encoder called once per step (Keras TimeDistributed)": per_step_fit,
         **{f"model.fit as train.py, --encoder-norm {norm}": other_norm(norm)
            for norm in ENCODER_NORMS if norm != config.encoder_norm},
@@ -139,21 +151,22 @@ def run(argv):
     meta = provenance()
     config, digits, rates = profile(args.task, steps)
     reference = rates["model.fit as train.py (progress bar + TensorBoard)"][0]
-    lines = ["| what runs | steps/s | time per step | vs train.py's step | once per call |",
-             "|---|---:|---:|---:|---:|"]
-    for name, (value, per_call) in rates.items():
-        lines.append(f"| {name} | {value:.1f} | {1000 / value:.1f} ms | "
-                     f"{value / reference:.2f}x | {per_call:.1f} s |")
+    lines = ["| what runs | steps/s | slowest - fastest | time per step | vs train.py's step "
+             "| once per call |", "|---|---:|---:|---:|---:|---:|"]
+    for name, (value, per_call, slowest, fastest) in rates.items():
+        lines.append(f"| {name} | {value:.1f} | {slowest:.1f} - {fastest:.1f} | "
+                     f"{1000 / value:.1f} ms | {value / reference:.2f}x | {per_call:.1f} s |")
     table = "\n".join(lines)
     print(table)
     if not args.no_publish:
         note = (f"Task {args.task} with its defaults (batch {config.batch_size} sequences of "
                 f"{config.length} images, --shift {config.shift}, --dropout {config.dropout}; "
                 f"digits {digits}); steps/s from calls of {steps} and {2 * steps} steps, "
-                "median of 2.")
+                f"median and range of {REPEATS}.")
         publish("training_profile", "Training profile", {
             "steps_per_second": {name: value[0] for name, value in rates.items()},
             "seconds_per_call": {name: value[1] for name, value in rates.items()},
+            "steps_per_second_range": {name: value[2:] for name, value in rates.items()},
             "steps": steps},
                 table + "\n\n" + note, meta)
     return 0

@@ -31,12 +31,17 @@ def shift_images(pictures, max_shift, seed):
 
 
 def training_dataset(images, labels, length, batch_size, seed, start_step=0, steps=None,
-                     max_shift=0):
+                     max_shift=0, threads=1):
     """Batches of (images (batch, length, 28, 28, 1) float32 in [0, 1], labels (batch, length)).
 
     Batch `i` uses the stateless seed (seed, i); the dataset starts at `start_step` and
     yields `steps` batches (forever when None). With `max_shift` > 0 every image is moved
     by a random offset of up to that many pixels (augmentation; also a function of (seed, i)).
+    The pipeline runs on `threads` threads of its own, without autotuning (None: tf.data's
+    shared pool, autotuned). One is the default: a batch takes well under a millisecond to
+    make, and the training step wants every core of a small machine; on 2 cores the shared,
+    autotuned pool competed with the step's threads and left some runs at two thirds of the
+    speed of others (`python -m benchmarks.training_profile`, its input pipeline rows).
     """
     images = tf.constant(images)  # (n, 28, 28) uint8
     labels = tf.constant(labels)
@@ -53,7 +58,12 @@ def training_dataset(images, labels, length, batch_size, seed, start_step=0, ste
 
     stop = np.iinfo(np.int64).max if steps is None else start_step + steps
     step_numbers = tf.data.Dataset.range(start_step, stop)
-    return step_numbers.map(batch, num_parallel_calls=tf.data.AUTOTUNE).prefetch(2)
+    if threads is None:
+        return step_numbers.map(batch, num_parallel_calls=tf.data.AUTOTUNE).prefetch(2)
+    options = tf.data.Options()
+    options.threading.private_threadpool_size = threads
+    options.autotune.enabled = False
+    return step_numbers.map(batch, num_parallel_calls=threads).prefetch(2).with_options(options)
 
 
 def evaluation_positions(test_count, length, sequences, seed):

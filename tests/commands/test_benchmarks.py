@@ -85,6 +85,44 @@ def test_main_job_refuses_an_unknown_backend_in_one_line(capsys):
     assert code == 2 and len(lines) == 1 and "--backends tensorflow,mxnet" in lines[0]
 
 
+def _finished_main_job(folder, mae, wall=300.0, gflops=200.0):
+    """A run folder as `benchmarks.main_job` leaves it when the run finished."""
+    import json
+
+    (folder / "run").mkdir(parents=True)
+    metrics = {length: {"mae": value, "accuracy": 0.5} for length, value in
+               zip(("10", "100", "1000"), mae, strict=True)}
+    (folder / "run" / "results.json").write_text(json.dumps(
+        {"metrics": metrics, "digits": "test digits", "steps": 8000, "train_seconds": 250.0}))
+    (folder / "timing.json").write_text(json.dumps({"wall_seconds": wall,
+                                                    "matmul_gflops": gflops}))
+
+
+def test_main_job_reuses_finished_runs_and_sets_backends_against_the_seed_range(
+        tmp_path, capsys):
+    """A finished run is read, not run again; an unfinished one is skipped under
+    --report-only; the wall is scaled by the run's own matmul rate; another backend's MAE
+    is placed against the first backend's seeds."""
+    from benchmarks.main_job import report, timed_run
+
+    _finished_main_job(tmp_path / "tf0", (0.6, 2.5, 10.0), wall=350.0, gflops=150.0)
+    _finished_main_job(tmp_path / "tf1", (0.7, 3.0, 14.0))
+    _finished_main_job(tmp_path / "jax0", (0.65, 3.5, 12.0))
+    rows = [timed_run(tmp_path / name, "mnist_sum", seed, backend, train=False)
+            for name, seed, backend in (("tf0", 0, "tensorflow"), ("tf1", 1, "tensorflow"),
+                                        ("jax0", 0, "jax"))]
+    assert timed_run(tmp_path / "torch0", "mnist_sum", 0, "torch", train=False) is None
+    assert not (tmp_path / "torch0").exists()
+    report("mnist_sum", {}, {"runs": rows, "training_gflop_per_step": 2.2,
+                             "encoder_images_per_second": 1.0,
+                             "evaluation_images_per_second": 1.0}, publish_it=False)
+    out = capsys.readouterr().out
+    assert "| tensorflow | 0 | 350 s | 150 GFLOP/s | 300 s |" in out
+    assert "Median wall time over the tensorflow seeds, at 175 GFLOP/s: 321 s." in out
+    assert ("jax runs against the range of the tensorflow seeds: @10 inside (0.6-0.7), "
+            "@100 above (2.5-3), @1000 inside (10-14)") in out
+
+
 @pytest.mark.parametrize("points", ["4000", "4000x0", "4000x32,x16", "4000x3.5"])
 def test_steps_curve_refuses_a_bad_point_in_one_line(points, capsys):
     """--points that are not STEPSxBATCH with positive whole numbers: one line, exit 2."""

@@ -29,6 +29,22 @@ def test_training_batches_are_a_function_of_seed_and_step():
     assert not np.array_equal(np.stack(first), np.stack(other))
 
 
+def test_the_pipeline_runs_on_its_own_thread_and_gives_the_shared_pools_batches():
+    """By default one private thread, no autotuning (a task's map keeps them); the batches
+    are those of tf.data's shared, autotuned pool (threads=None), in the same order."""
+    own = training_dataset(IMAGES, LABELS, 5, 4, 1, steps=4, max_shift=2)
+    mapped = own.map(lambda images, labels: (images, labels + 1))
+    for dataset in (own, mapped):
+        options = dataset.options()
+        assert options.threading.private_threadpool_size == 1
+        assert options.autotune.enabled is False
+    shared = training_dataset(IMAGES, LABELS, 5, 4, 1, steps=4, max_shift=2, threads=None)
+    assert shared.options().threading.private_threadpool_size in (None, 0)
+    for (images, labels), (other_images, other_labels) in zip(own, shared, strict=True):
+        np.testing.assert_array_equal(images.numpy(), other_images.numpy())
+        np.testing.assert_array_equal(labels.numpy(), other_labels.numpy())
+
+
 def test_images_match_their_labels():
     """Every image in a batch is the image of the label beside it."""
     images, labels = next(iter(training_dataset(IMAGES, LABELS, 4, 2, seed=3, steps=1)))
