@@ -6,8 +6,8 @@ Times, for the task's default model and batches (full MNIST when it is installed
 the input pipeline alone; the encoder alone (forward and backward on the step's
 batch * length images); and `model.fit` as train.py calls it, with its callbacks (progress
 bar and TensorBoard), without TensorBoard, with none, with the input pipeline on tf.data's
-shared, autotuned thread pool instead of one thread of its own, with Keras' TimeDistributed calling
-the encoder once per step instead of once on all steps' images, and with each other
+shared, autotuned thread pool instead of one thread of its own, with Keras' TimeDistributed
+calling the encoder once per step instead of once on all steps' images, and with each other
 `--encoder-norm`. Each variant runs `--steps` steps
 after a warm-up, three times, and the median rate is kept; the rates are comparable only as
 ratios within one run. Writes the section "Training profile" of docs/results.md.

@@ -38,10 +38,10 @@ def training_dataset(images, labels, length, batch_size, seed, start_step=0, ste
     yields `steps` batches (forever when None). With `max_shift` > 0 every image is moved
     by a random offset of up to that many pixels (augmentation; also a function of (seed, i)).
     The pipeline runs on `threads` threads of its own, without autotuning (None: tf.data's
-    shared pool, autotuned). One is the default: a batch takes well under a millisecond to
-    make, and the training step wants every core of a small machine; on 2 cores the shared,
-    autotuned pool competed with the step's threads and left some runs at two thirds of the
-    speed of others (`python -m benchmarks.training_profile`, its input pipeline rows).
+    shared pool, autotuned). One is the default: a batch takes about a millisecond on one
+    thread, a small part of a training step, and the step wants every core of a small
+    machine; on 2 cores the shared, autotuned pool competed with the step's threads and left
+    some calls at half the speed of others (`python -m benchmarks.training_profile`).
     """
     images = tf.constant(images)  # (n, 28, 28) uint8
     labels = tf.constant(labels)
