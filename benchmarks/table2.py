@@ -7,8 +7,8 @@
     python -m benchmarks.table2 --engine ray [--ray-address HOST:PORT]   # runs as Ray jobs
 
 Each (task, core, encoder, seed) is one `train.py` run with the task's defaults and the
-encoder's flags (`layer`: the project's default encoder, layer-normalised and trained on moved
-images; `none`: the paper's, `--encoder-norm none --shift 0`), in its own folder under --out
+encoder's flags (`layer`: layer-normalised after every hidden layer and trained on moved
+images, `mnist_count`'s default; `none`: the paper's, `--encoder-norm none --shift 0`), in its own folder under --out
 (`<task>-<core>-<encoder>-seed<seed>`). A run whose results.json exists is not run again, so
 the grid can be stopped and restarted; a folder left without results (a run that was stopped)
 is trained again from the start. Writes `docs/results/table2.json`, the section "Table 2" of
@@ -162,7 +162,7 @@ def run(argv):
     arguments.add_argument("--cores", default=",".join(CORES))
     arguments.add_argument("--seeds", default="0,1,2")
     arguments.add_argument("--encoders", default="none,layer",
-                           help="encoders of the runs: none (the paper's), layer (the default)")
+                           help="encoders of the runs: none (the paper's), layer (layer norm + moves)")
     arguments.add_argument("--digits", default="mnist", help="digit source of every run")
     arguments.add_argument("--engine", default="local", help="local or ray (tasks/jobs.py)")
     arguments.add_argument("--ray-address", help="HOST:PORT of a running Ray cluster")
@@ -217,8 +217,9 @@ def report(args, meta, rows, made_before=False):
     encoder_flags = "; ".join(f"{name}: `{' '.join(flags)}`" for name, flags in ENCODERS.values())
     note = (f"Each run: `python train.py --task TASK --core CORE ENCODER --seed SEED --digits "
             f"{args.digits}{extra}`, the task's defaults otherwise, with the encoder's flags "
-            f"({encoder_flags}; the default encoder has layer normalisation after each hidden "
-            "layer and trains on images moved by up to 2 pixels, the paper's has neither)"
+            f"({encoder_flags}; layer norm + moves normalises after each hidden layer and "
+            "trains on images moved by up to 2 pixels, the paper's encoder has neither; "
+            "mnist_sum's default leaves out the normalisation after conv1)"
             f" (digits: {', '.join(digits)}). MAE, and (where the runs record it) exact: the "
             "share of test sequences whose rounded prediction is right in every output (the "
             "paper's counting metric); median over the seeds in bold, range in brackets; test "

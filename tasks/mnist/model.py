@@ -71,11 +71,14 @@ class ShiftMean(_TestShiftLayer):
 # --encoder-norm: where layer normalisation goes in the encoder. It normalises each image's
 # activations over all their units (channels and positions alike: GroupNormalization with one
 # group), so an image's value never depends on the rest of its batch and training and
-# inference compute the same function. "layer": after each conv layer's ReLU (before its
-# pooling) and after the dense(500) layer's; "pooled": after each pooling instead, over a
-# quarter of the values (`python -m benchmarks.training_profile` times each); "none": the
-# paper's encoder.
-ENCODER_NORMS = {"layer": ("activation", "dense"), "pooled": ("pool", "dense"), "none": ()}
+# inference compute the same function. Places: after a conv layer's ReLU (conv1, conv2:
+# before its pooling), after its pooling (pool1, pool2: a quarter of the values), after the
+# dense(500) layer's ReLU (dense). "layer": after every hidden layer; "late": the same but
+# conv1, the largest of the three (24x24x20 values an image); "pooled": after each pooling
+# and the dense layer; "none": the paper's encoder. `python -m benchmarks.training_profile`
+# times each.
+ENCODER_NORMS = {"layer": ("conv1", "conv2", "dense"), "late": ("conv2", "dense"),
+                 "pooled": ("pool1", "pool2", "dense"), "none": ()}
 
 
 def build_encoder(encoding_size, dropout=0.0, test_shift=0, norm="none"):
@@ -90,9 +93,9 @@ def build_encoder(encoding_size, dropout=0.0, test_shift=0, norm="none"):
     def normalise(where):
         return [keras.layers.GroupNormalization(groups=1)] if where in ENCODER_NORMS[norm] else []
 
-    def conv_block(filters):
-        return [keras.layers.Conv2D(filters, 5, activation="relu"), *normalise("activation"),
-                keras.layers.MaxPooling2D(), *normalise("pool")]
+    def conv_block(filters, index):
+        return [keras.layers.Conv2D(filters, 5, activation="relu"), *normalise(f"conv{index}"),
+                keras.layers.MaxPooling2D(), *normalise(f"pool{index}")]
 
     hidden = [keras.layers.Dense(500, activation="relu"), *normalise("dense")]
     if dropout:
@@ -102,8 +105,8 @@ def build_encoder(encoding_size, dropout=0.0, test_shift=0, norm="none"):
         [
             keras.Input((28, 28, 1)),
             *copies,
-            *conv_block(20),
-            *conv_block(50),
+            *conv_block(20, 1),
+            *conv_block(50, 2),
             keras.layers.Flatten(),
             *hidden,
             keras.layers.Dense(encoding_size),

@@ -63,6 +63,22 @@ def test_pooled_norm_normalises_after_each_pooling_and_the_dense_layer():
     assert_normalises_each_image(encoder, norms[0], images)
 
 
+def test_late_norm_leaves_out_the_first_conv_layers_normalisation():
+    """--encoder-norm late: the per-image normalisation after conv2 and the dense layer only."""
+    import keras
+
+    from tasks.mnist.model import build_encoder
+
+    encoder = build_encoder(1, norm="late")
+    norms = [index for index, layer in enumerate(encoder.layers)
+             if isinstance(layer, keras.layers.GroupNormalization)]
+    before = [encoder.layers[index - 1] for index in norms]
+    assert [type(layer).__name__ for layer in before] == ["Conv2D", "Dense"]
+    assert before[0].filters == 50
+    images = np.random.default_rng(4).random((4, 28, 28, 1)).astype("float32")
+    assert_normalises_each_image(encoder, norms[0], images)
+
+
 def test_test_shift_averages_the_encoder_over_every_move_outside_training_only():
     """--test-shift 1 averages the encoder over 9 moves outside training only."""
     from tasks.mnist.model import build_encoder
