@@ -37,6 +37,7 @@ def parse(argv=None):
         "task": f"one of {', '.join(sorted(TASKS))}",
         "core": f"recurrent core: {', '.join(core_names())}",
         "head": f"output head: {', '.join(head_names())}",
+        **config_class.HELP,
     })
     return from_flags(config_class, parser.parse_args(argv))
 

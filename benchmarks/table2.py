@@ -8,12 +8,13 @@
 
 Each (task, core, encoder, seed) is one `train.py` run with the task's defaults and the
 encoder's flags (`layer`: layer-normalised after every hidden layer and trained on moved
-images, `mnist_count`'s default; `none`: the paper's, `--encoder-norm none --shift 0`), in its own folder under --out
-(`<task>-<core>-<encoder>-seed<seed>`). A run whose results.json exists is not run again, so
-the grid can be stopped and restarted; a folder left without results (a run that was stopped)
-is trained again from the start. Writes `docs/results/table2.json`, the section "Table 2" of
-`docs/results.md` (median and range over seeds; the paper's figures that a source confirms)
-and `docs/table2_error_vs_length.png`. `--report-only` builds them from the finished runs in
+images, `mnist_count`'s default; `none`: the paper's, `--encoder-norm none --shift 0`), in
+its own folder under --out (`<task>-<core>-<encoder>-seed<seed>`). A run whose results.json
+exists is not run again, so the grid can be stopped and restarted; a folder left without
+results (a run that was stopped) is trained again from the start. Writes
+`docs/results/table2.json`, the section "Table 2" of `docs/results.md` (median and range
+over seeds; the paper's figures that a source confirms) and
+`docs/table2_error_vs_length.png`. `--report-only` builds them from the finished runs in
 --out; `--from-saved` from the rows saved in `docs/results/table2.json`, with their
 provenance.
 """
@@ -162,7 +163,8 @@ def run(argv):
     arguments.add_argument("--cores", default=",".join(CORES))
     arguments.add_argument("--seeds", default="0,1,2")
     arguments.add_argument("--encoders", default="none,layer",
-                           help="encoders of the runs: none (the paper's), layer (layer norm + moves)")
+                           help="encoders of the runs: none (the paper's), layer (layer "
+                           "norm + moves)")
     arguments.add_argument("--digits", default="mnist", help="digit source of every run")
     arguments.add_argument("--engine", default="local", help="local or ray (tasks/jobs.py)")
     arguments.add_argument("--ray-address", help="HOST:PORT of a running Ray cluster")

@@ -58,6 +58,8 @@ class RunConfig:
     # Fields that config.json files saved before them lack, with their "off" value: that, not
     # today's default, is what those runs trained with.
     ADDED_LATER: ClassVar[dict] = {}
+    # Help texts of shared flags that this family reads its own way (e.g. --core's choices).
+    HELP: ClassVar[dict] = {}
 
     def run_name(self):
         """The run folder's default name."""
