@@ -121,6 +121,28 @@ def train_once(folder, *flags):
     return timed_training(folder, *flags)[0]
 
 
+def seed_runs(out, names, seeds, report_only, flags_of):
+    """Each name's runs over the seeds, in `out/<name>-seed<S>`: `train.py FLAGS --seed S`
+    with `flags_of(name)` (skipped when finished; with `report_only` only the finished ones).
+    {name: [results.json of each seed]} for the names with any; a UsageError naming --out
+    when none has."""
+    found = {}
+    for name in names:
+        folders = {seed: Path(out) / f"{name}-seed{seed}" for seed in seeds}
+        if report_only:
+            folders = {seed: folder for seed, folder in folders.items()
+                       if (folder / "results.json").exists()}
+        results = [train_once(folder, *flags_of(name), "--seed", str(seed))
+                   for seed, folder in folders.items()]
+        if results:
+            found[name] = results
+    if not found:
+        from errors import UsageError
+
+        raise UsageError(f"--out {out}: no finished runs to report")
+    return found
+
+
 def parse_choices(flag, text, choices):
     """"a,b" -> ["a", "b"], each one of `choices`; a UsageError naming `--flag` otherwise."""
     from errors import UsageError

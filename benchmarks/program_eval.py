@@ -12,7 +12,6 @@ per digit count, median and range over the seeds), its JSON, and
 
 import statistics
 import sys
-from pathlib import Path
 
 from benchmarks import common
 from benchmarks.common import ROOT
@@ -77,20 +76,10 @@ def run(argv):
     args = arguments.parse_args(argv)
     models = common.parse_choices("models", args.models, MODELS)
     seeds = common.parse_integers("seeds", args.seeds, minimum=0)
-    meta, table = provenance(), []
-    for model in models:
-        folders = [Path(args.out) / f"{model}-seed{seed}" for seed in seeds]
-        if args.report_only:
-            folders = [folder for folder in folders if (folder / "results.json").exists()]
-        results = [common.train_once(folder, "--task", "program_eval", "--core", model,
-                                     "--seed", folder.name.rsplit("seed", 1)[1])
-                   for folder in folders]
-        if results:
-            table.append({"model": model, "stats": summary(results)})
-    if not table:
-        from errors import UsageError
-
-        raise UsageError(f"--out {args.out}: no finished runs to report")
+    meta = provenance()
+    runs = common.seed_runs(args.out, models, seeds, args.report_only,
+                            lambda name: ["--task", "program_eval", "--core", name])
+    table = [{"model": name, "stats": summary(results)} for name, results in runs.items()]
     text = markdown(table)
     print(text)
     if args.no_publish:

@@ -12,7 +12,6 @@ the seeds), its JSON, and `docs/time_tracking.png` (success against T).
 
 import statistics
 import sys
-from pathlib import Path
 
 from benchmarks import common
 from benchmarks.common import ROOT
@@ -75,20 +74,10 @@ def run(argv):
     args = arguments.parse_args(argv)
     agents = common.parse_choices("agents", args.agents, agent_names())
     seeds = common.parse_integers("seeds", args.seeds, minimum=0)
-    meta, table = provenance(), []
-    for agent in agents:
-        folders = [Path(args.out) / f"{agent}-seed{seed}" for seed in seeds]
-        if args.report_only:
-            folders = [folder for folder in folders if (folder / "results.json").exists()]
-        results = [common.train_once(folder, "--task", "time_tracking", "--core", agent,
-                                     "--seed", folder.name.rsplit("seed", 1)[1])
-                   for folder in folders]
-        if results:
-            table.append({"agent": agent, "stats": summary(results)})
-    if not table:
-        from errors import UsageError
-
-        raise UsageError(f"--out {args.out}: no finished runs to report")
+    meta = provenance()
+    runs = common.seed_runs(args.out, agents, seeds, args.report_only,
+                            lambda name: ["--task", "time_tracking", "--core", name])
+    table = [{"agent": name, "stats": summary(results)} for name, results in runs.items()]
     text = markdown(table)
     print(text)
     if args.no_publish:

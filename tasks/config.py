@@ -96,6 +96,17 @@ class RunConfig:
                       if key in names})
 
 
+def refuse_unused(config, names):
+    """A UsageError naming the first of the flags `names` that `config` sets though its task
+    does not read it (a value other than None, False, 0 or empty); `--resume` likewise."""
+    for name in names:
+        value = getattr(config, name)
+        if value not in (None, False, 0, [], ()):
+            shown = ",".join(map(str, value)) if isinstance(value, list | tuple) else value
+            raise UsageError(f"{flag_name(name if name != 'length' else 'len')} {shown}: "
+                             f"{config.task} does not use this setting")
+
+
 def name_of(*parts):
     """A run folder name: the parts that are not None, joined by dashes."""
     return "-".join(str(part) for part in parts if part is not None)

@@ -5,7 +5,7 @@ from pathlib import Path
 
 from errors import UsageError
 from tasks.registry import get_task
-from tasks.runs import read_json_object
+from tasks.runs import read_json_object, write_json
 
 
 @dataclasses.dataclass
@@ -17,6 +17,17 @@ class SavedRun:
     @property
     def task(self):
         return get_task(self.config.task)
+
+    def keep_scores(self, metrics, table, replace):
+        """evaluate.py's end for a rescored run: print `table`, then write `metrics` into
+        results.json when it holds none or `replace` asks, else say it was kept."""
+        print(table)
+        path = self.folder / "results.json"
+        if self.results.get("metrics") and not replace:
+            print(f"results: {path} kept as saved (--replace to write these)")
+            return
+        write_json(path, {**self.results, "metrics": metrics})
+        print(f"results: {path}")
 
     def load_model(self, flag="run"):
         """The run's model.keras, to predict with (its optimizer is not restored); a

@@ -17,11 +17,11 @@ import numpy as np
 
 from data import programs
 from errors import UsageError
+from tasks.config import refuse_unused
 from tasks.programs.config import ProgramConfig
 from tasks.programs.model import MODELS, SCALE, build_model
 from tasks.progress import TrainingProgress, say
 from tasks.registry import register_task
-from tasks.runs import write_json
 
 TRAIN_POOL = 100_000  # training programs drawn once and cycled through
 
@@ -43,7 +43,7 @@ class ProgramTask:
     config_class = ProgramConfig
 
     def defaults_for(self, config):
-        return {"steps": 8000, "batch_size": 64, "lr": 3e-3, "core": "nau", "hidden": 64,
+        return {"steps": 24000, "batch_size": 64, "lr": 3e-3, "core": "nau", "hidden": 64,
                 "statements": 2, "train_digits": 2, "test_digits": [2, 3, 4],
                 "programs": 1000, "length": None, "eval_lengths": []}
 
@@ -54,9 +54,8 @@ class ProgramTask:
             if digits > 6:
                 raise UsageError(f"--test-digits {','.join(map(str, config.test_digits))}: "
                                  "digit counts go from 1 to 6")
-        if config.head is not None:
-            raise UsageError(f"--head {config.head}: program_eval has no head to choose "
-                             "(--core picks the model)")
+        refuse_unused(config, ("head", "length", "eval_lengths", "checkpoint_every",
+                               "random_recurrence", "resume"))
 
     def test_programs(self, config, digits):
         """The test programs of `digits` digits: the same for every seed of a setting."""
@@ -88,10 +87,13 @@ class ProgramTask:
         model = self.make_model(config)
         steps, values = inputs["train"]
         features, targets = model_inputs(steps), (values / SCALE).astype("float32")[:, None]
-        picks = np.arange(config.steps * config.batch_size) % len(values)
+        def batches():  # the pool in its drawn order, cycled through
+            for step in range(config.steps):
+                picks = (step * config.batch_size + np.arange(config.batch_size)) % len(values)
+                yield features[picks], targets[picks]
+
         started = time.perf_counter()
-        history = model.fit(features[picks], targets[picks], batch_size=config.batch_size,
-                            epochs=1, shuffle=False, verbose=0,
+        history = model.fit(batches(), steps_per_epoch=config.steps, epochs=1, verbose=0,
                             callbacks=[TrainingProgress(config.steps, quiet=config.quiet)])
         train_seconds = time.perf_counter() - started
         metrics = {str(digits): self.score(model, *inputs[digits])
@@ -122,13 +124,7 @@ class ProgramTask:
         config = run.config
         metrics = {str(digits): self.score(model, *self.test_programs(config, digits))
                    for digits in config.test_digits}
-        print(self.metrics_table(metrics))
-        if run.results.get("metrics") and not request.replace:
-            print(f"results: {run.folder / 'results.json'} kept as saved (--replace to write "
-                  "these)")
-            return
-        write_json(run.folder / "results.json", {**run.results, "metrics": metrics})
-        print(f"results: {run.folder / 'results.json'}")
+        run.keep_scores(metrics, self.metrics_table(metrics), request.replace)
 
     def report_table(self, runs):
         """A row per run: exact and matching-digit shares per digit count."""

@@ -1,10 +1,11 @@
 """The time-tracking agents: an LSTM core, alone or beside an accumulator unit.
 
 The policy and the value read the core's output and the goal's offset. In `lstm` the LSTM
-reads the whole observation (the instruction T included); in `lstm_<cell>` (any recurrent
-cell of `nalu.CELLS`, `lstm_nac` the paper's) the instruction and the constant go to a
-one-value unit cell started as an exact accumulator, whose state can become T - t (weights 1
-and -1), and the LSTM reads the offset and the constant: each agent reads T in one place.
+reads the whole observation (the instruction T and the clock ticks included); in
+`lstm_<cell>` (any recurrent cell of `nalu.CELLS`, `lstm_nac` the paper's) the instruction
+and the ticks go to a one-value unit cell started as an exact accumulator, whose state is
+w (T - t) for its input weight w, and the LSTM reads the offset: each agent reads the time in
+one place.
 """
 
 import keras
@@ -13,7 +14,7 @@ from keras import ops
 import nalu
 from tasks.timing.environment import MOVES, OBSERVATION
 
-OFFSET, INSTRUCTION = slice(0, 2), slice(2, 4)  # observation columns: (dx, dy), (T, 1)
+OFFSET, CLOCK = slice(0, 2), slice(2, 3)  # observation columns: (dx, dy), T then -1s
 
 
 def agent_names():
@@ -23,7 +24,7 @@ def agent_names():
 @keras.saving.register_keras_serializable(package="tasks")
 class AgentCell(keras.layers.Layer):
     """One step of an agent's memory: an LSTM, and beside it (with `accumulator`, a name in
-    `nalu.CELLS`) a one-value unit cell over (T at the first step, 1).
+    `nalu.CELLS`) a one-value unit cell over the clock input (T at the first step, then -1).
 
     Output: the LSTM's output, then the accumulator's state."""
 
@@ -37,18 +38,17 @@ class AgentCell(keras.layers.Layer):
         self.output_size = hidden + (1 if accumulator else 0)
 
     def build(self, input_shape):
-        self.core.build((None, OBSERVATION if self.counter is None else 3))
+        self.core.build((None, OBSERVATION if self.counter is None else 2))
         if self.counter is not None:
-            self.counter.build((None, 2))
+            self.counter.build((None, 1))
         self.built = True
 
     def call(self, inputs, states):
         if self.counter is None:
             out, (h, c) = self.core(inputs, list(states[:2]))
             return out, [h, c]
-        seen = ops.concatenate([inputs[:, OFFSET], inputs[:, 3:4]], axis=1)
-        out, (h, c) = self.core(seen, list(states[:2]))
-        count, _ = self.counter(inputs[:, INSTRUCTION], [states[2]])
+        out, (h, c) = self.core(inputs[:, OFFSET], list(states[:2]))
+        count, _ = self.counter(inputs[:, CLOCK], [states[2]])
         return ops.concatenate([out, count], axis=1), [h, c, count]
 
     def get_config(self):

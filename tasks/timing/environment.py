@@ -4,20 +4,21 @@ Trask et al. (2018), section 4.5. The paper gives no code or sizes; this environ
 project's reading of its text:
 
 - a `size` x `size` grid, the agent and the goal on two different random cells;
-- the instruction T is shown at the first step only (0 afterwards);
+- the instruction T is shown at the first step; the same input then reads -1 at every later
+  step, a clock tick (so the input summed over the steps so far is the time left, T - t);
 - actions: stay, up, down, left, right (a move off the grid stays put);
 - the episode ends when the agent steps onto the goal (arrival) or when step T has passed;
   reward 1 for arriving at step T exactly, 0 otherwise. Arriving early ends the episode
   without reward, so the agent must wait, then walk in.
 
-An observation is (dx, dy, T at the first step else 0, 1): the goal's offset from the agent
-in cells, the instruction, and a constant. Every episode of a batch steps at once.
+An observation is (dx, dy, T at the first step else -1): the goal's offset from the agent in
+cells, and the instruction or the tick. Every episode of a batch steps at once.
 """
 
 import numpy as np
 
 MOVES = np.array([(0, 0), (-1, 0), (1, 0), (0, -1), (0, 1)])  # stay, up, down, left, right
-OBSERVATION = 4
+OBSERVATION = 3
 
 
 class GridWorld:
@@ -55,9 +56,8 @@ class GridWorld:
 
     def observe(self):
         offset = (self.goal - self.agent).astype("float32")
-        instruction = self.time_limit * (self.step_count == 0)
-        return np.concatenate([offset, instruction[:, None], np.ones((len(offset), 1))],
-                              axis=1).astype("float32")
+        clock = self.time_limit if self.step_count == 0 else -np.ones(len(offset))
+        return np.concatenate([offset, clock[:, None]], axis=1).astype("float32")
 
     def step(self, actions):
         """Apply `actions` to the episodes still running: (observation, reward, done)."""

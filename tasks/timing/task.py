@@ -18,9 +18,9 @@ import keras
 import numpy as np
 
 from errors import UsageError
+from tasks.config import refuse_unused
 from tasks.progress import bar, say
 from tasks.registry import register_task
-from tasks.runs import write_json
 from tasks.timing.agent import agent_names, build_agent, policy_loss, step_model
 from tasks.timing.config import TimingConfig
 from tasks.timing.environment import OBSERVATION, GridWorld
@@ -69,7 +69,7 @@ class TimingTask:
     config_class = TimingConfig
 
     def defaults_for(self, config):
-        return {"steps": 3000, "batch_size": 128, "lr": 3e-3, "core": "lstm_nac",
+        return {"steps": 6000, "batch_size": 128, "lr": 3e-3, "core": "lstm_nac",
                 "hidden": 32, "grid": 5, "max_time": 20,
                 "test_times": [5, 10, 20, 50, 100, 200], "episodes": 500, "length": None,
                 "eval_lengths": []}
@@ -77,16 +77,16 @@ class TimingTask:
     def check(self, config):
         if config.core not in agent_names():
             raise UsageError(f"--core {config.core}: choose from {', '.join(agent_names())}")
-        if config.head is not None:
-            raise UsageError(f"--head {config.head}: time_tracking has no head to choose "
-                             "(--core picks the agent)")
+        refuse_unused(config, ("head", "length", "eval_lengths", "checkpoint_every",
+                               "random_recurrence", "resume"))
 
     def load_inputs(self, config):
         return None  # the episodes are made as the agent acts
 
     def make_agent(self, config):
         agent = build_agent(config.core, config.hidden)
-        agent.compile(keras.optimizers.Adam(config.lr, clipnorm=1.0),
+        schedule = keras.optimizers.schedules.CosineDecay(config.lr, config.steps)
+        agent.compile(keras.optimizers.Adam(schedule, clipnorm=1.0),
                       loss={"policy": policy_loss, "value": "mse"},
                       loss_weights={"policy": 1.0, "value": 0.5})
         return agent
@@ -148,13 +148,7 @@ class TimingTask:
         """Every --test-times T of the run scored again; written to results.json when it has
         no metrics or with `request.replace`."""
         metrics = self.score(run.load_model(), run.config)
-        print(self.metrics_table(metrics))
-        if run.results.get("metrics") and not request.replace:
-            print(f"results: {run.folder / 'results.json'} kept as saved (--replace to write "
-                  "these)")
-            return
-        write_json(run.folder / "results.json", {**run.results, "metrics": metrics})
-        print(f"results: {run.folder / 'results.json'}")
+        run.keep_scores(metrics, self.metrics_table(metrics), request.replace)
 
     def report_table(self, runs):
         lines = ["| run | agent | trained up to T | on the goal at T |", "|---|---|---:|---|"]

@@ -22,7 +22,6 @@ from errors import UsageError
 from tasks import cores
 from tasks.progress import say
 from tasks.registry import register_task
-from tasks.runs import write_json
 from tasks.words.config import WordsConfig
 from tasks.words.model import Previous, RunningSum
 
@@ -153,13 +152,7 @@ class WordsTask:
         model = run.load_model()
         splits = self.load_inputs(run.config)
         metrics = {name: self.score(model, numbers) for name, numbers in splits.items()}
-        print(self.metrics_table(metrics))
-        if run.results.get("metrics") and not request.replace:
-            print(f"results: {run.folder / 'results.json'} kept as saved (--replace to write "
-                  "these)")
-            return
-        write_json(run.folder / "results.json", {**run.results, "metrics": metrics})
-        print(f"results: {run.folder / 'results.json'}")
+        run.keep_scores(metrics, self.metrics_table(metrics), request.replace)
 
     def report_table(self, runs):
         """A row per run: the final-value MAE per split and the test exact share."""

@@ -247,3 +247,31 @@ def test_a_finished_sweep_is_reused_only_with_the_recipe_it_was_trained_with(tmp
     (folder / "config.json").write_text(json.dumps({"settings": {plan.label: settings}}))
     with pytest.raises(UsageError, match="done"):
         finished_sweep(config)
+
+
+def test_time_tracking_summarises_the_finished_seeds_of_each_agent(tmp_path, capsys):
+    """--report-only reads each agent's finished seeds: median and range per T, others left."""
+    from benchmarks import time_tracking
+
+    for seed, shares in ((0, (1.0, 0.9)), (1, (1.0, 0.5)), (2, (0.8, 0.7))):
+        folder = tmp_path / f"lstm_nac-seed{seed}"
+        folder.mkdir()
+        (folder / "results.json").write_text(json.dumps({
+            "seed": seed, "train_seconds": 10.0 + seed, "final_train_success": 0.9,
+            "metrics": {"20": {"episodes": 5, "success": shares[0]},
+                        "200": {"episodes": 5, "success": shares[1]}}}))
+    (tmp_path / "lstm-seed0").mkdir()  # a stopped run: no results.json, left out
+    assert time_tracking.main(["--report-only", "--out", str(tmp_path), "--no-publish"]) == 0
+    table = capsys.readouterr().out
+    assert "LSTM + NAC | 3 |" in table and "| LSTM |" not in table
+    assert "**70.0%** (50.0-90.0)" in table and "**100.0%** (80.0-100.0)" in table
+
+
+@pytest.mark.parametrize("module", ["program_eval", "time_tracking"])
+def test_sequence_benchmarks_refuse_an_empty_folder_in_one_line(module, tmp_path, capsys):
+    """--report-only over a folder with no finished run: one line naming --out."""
+    import importlib
+
+    main = importlib.import_module(f"benchmarks.{module}").main
+    code, lines = refused_in_process(main, ["--report-only", "--out", str(tmp_path)], capsys)
+    assert code == 2 and len(lines) == 1 and f"--out {tmp_path}: no finished runs" in lines[0]

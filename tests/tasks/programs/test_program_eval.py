@@ -77,7 +77,8 @@ def test_a_run_writes_its_scores_per_digit_count(tmp_path):
     (["--core", "gru"], "--core gru: choose from lstm, nac, nau, nalu"),
     (["--test-digits", "2,9"], "--test-digits 2,9: digit counts go from 1 to 6"),
     (["--statements", "-1"], "--statements -1: must be an integer of at least 0"),
-    (["--head", "nac"], "--head nac: program_eval has no head to choose"),
+    (["--head", "nac"], "--head nac: program_eval does not use this setting"),
+    (["--len", "5"], "--len 5: program_eval does not use this setting"),
 ])
 def test_bad_settings_are_refused_in_one_line(arguments, message, tmp_path, capsys):
     """Bad program_eval settings end in one line naming the flag, before any folder."""

@@ -24,14 +24,14 @@ def test_waiting_then_walking_in_reaches_the_goal_exactly_at_t(limit):
     """Waiting T - distance steps and then walking in succeeds in every episode, for any T."""
     world = GridWorld(5, np.random.default_rng(0))
     observation = world.start(np.full(100, limit), fixed_time=True)
-    assert (observation[:, 2] == limit).all() and (observation[:, 3] == 1).all()
+    assert observation.shape == (100, 3) and (observation[:, 2] == limit).all()
     distance = np.abs(world.goal - world.agent).sum(axis=1)
     rewards = 0
     for index in range(limit):
         wait = limit - index > distance
         moves = np.where(wait, 0, toward(world))
         observation, reward, done = world.step(moves)
-        assert (observation[:, 2] == 0).all()
+        assert (observation[:, 2] == -1).all()  # the clock ticks after the instruction
         rewards += reward
     assert done.all() and world.success.all() and (rewards == 1).all()
 
@@ -59,8 +59,8 @@ def test_training_instructions_lie_between_the_distance_and_the_largest_t():
     assert (distance >= 1).all()
 
 
-def test_a_nac_counter_set_to_one_and_minus_one_counts_down_exactly():
-    """The agent's NAC accumulator with input weights (1, -1) holds T - t after step t, at
+def test_a_nac_counter_set_to_one_counts_down_exactly():
+    """The agent's NAC accumulator with input weight 1 on the clock holds T - t at step t, at
     T = 500 (25x the training T)."""
     import keras
 
@@ -68,17 +68,17 @@ def test_a_nac_counter_set_to_one_and_minus_one_counts_down_exactly():
 
     agent = build_agent("lstm_nac", 4)
     counter = agent.get_layer("recurrent").cell.counter.unit
-    # rows: the state (carried), the instruction (+1), the constant (-1); saturated NAC
-    counter.set_weights([np.array([[30.0], [30.0], [-30.0]]), np.full((3, 1), 30.0)])
+    # rows: the state (carried), the clock (+1); a saturated NAC
+    counter.set_weights([np.array([[30.0], [30.0]]), np.full((2, 1), 30.0)])
     weights = keras.ops.convert_to_numpy(counter.weight_matrix())
-    np.testing.assert_array_equal(weights[:, 0], [1, 1, -1])
+    np.testing.assert_array_equal(weights[:, 0], [1, 1])
     step = step_model(agent)
     limit = 500
     states = [np.zeros((1, size), "float32") for size in (4, 4, 1)]
     for index in range(limit):
-        observation = np.array([[1, 2, limit if index == 0 else 0, 1]], "float32")
+        observation = np.array([[1, 2, limit if index == 0 else -1]], "float32")
         _, _, *states = step.predict_on_batch([observation, *states])
-        assert states[2][0, 0] == limit - index - 1
+        assert states[2][0, 0] == limit - index  # T, then one less each step
 
 
 def test_a_run_writes_its_success_per_t(tmp_path):
@@ -96,7 +96,8 @@ def test_a_run_writes_its_success_per_t(tmp_path):
     (["--core", "gru"], "--core gru: choose from lstm, lstm_"),
     (["--test-times", "5,0"], "--test-times 5,0: must be positive integers"),
     (["--grid", "1"], "--grid 1: must be an integer of at least 2"),
-    (["--head", "nac"], "--head nac: time_tracking has no head to choose"),
+    (["--head", "nac"], "--head nac: time_tracking does not use this setting"),
+    (["--checkpoint-every", "5"], "--checkpoint-every 5: time_tracking does not use this"),
 ])
 def test_bad_settings_are_refused_in_one_line(arguments, message, tmp_path, capsys):
     """Bad time_tracking settings end in one line naming the flag, before any folder."""
