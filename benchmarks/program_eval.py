@@ -7,7 +7,7 @@ Each (model, seed) is one `python train.py --task program_eval --core MODEL --se
 run with the task's defaults, in `--out/<model>-seed<S>` (skipped when it has its results).
 Writes the section "Program evaluation" of docs/results.md (exact and matching-digit shares
 per digit count, median and range over the seeds), its JSON, and
-`docs/program_eval.png` (matching digits against digits, every model).
+`docs/program_eval.png` (matching digits and exact answers against digits, every model).
 """
 
 import statistics
@@ -51,12 +51,17 @@ def markdown(table):
 def picture(table, path):
     plt = pyplot()
     figure_, axes = plt.subplots(figsize=(5.5, 3.6))
-    for entry in table:
-        digits = list(entry["stats"]["digits"])
-        medians = [100 * statistics.median(entry["stats"]["digits"][d]) for d in digits]
-        axes.plot([int(d) for d in digits], medians, "o-", label=NAMES[entry["model"]])
+    for index, entry in enumerate(table):
+        digits = [int(d) for d in entry["stats"]["digits"]]
+        for metric, style, label in (("digits", "o-", "matching digits"),
+                                     ("exact", "s--", "exact")):
+            medians = [100 * statistics.median(entry["stats"][metric][str(d)])
+                       for d in digits]
+            axes.plot(digits, medians, style, color=f"C{index}",
+                      label=f"{NAMES[entry['model']]}, {label}")
+    axes.set_xticks(digits)
     axes.set_xlabel("digits of the constants (trained on 2)")
-    axes.set_ylabel("matching digits, % (median of seeds)")
+    axes.set_ylabel("% of programs (median of seeds)")
     axes.set_ylim(0, 100)
     axes.grid(alpha=0.3)
     axes.legend(fontsize=8)
@@ -96,7 +101,7 @@ def run(argv):
             "most of its accuracy; their figures are read off a plot and are not shown here."
             + (" Read with --report-only: the runs were in --out already."
                if args.report_only else "") + "\n\n"
-            f"![matching digits against digits](../{PICTURE.relative_to(ROOT).as_posix()})")
+            f"![accuracy against digits](../{PICTURE.relative_to(ROOT).as_posix()})")
     publish("program_eval", "Program evaluation", {"table": table}, text + "\n\n" + note, meta)
     return 0
 

@@ -53,6 +53,8 @@ def picture(table, path):
         medians = [100 * statistics.median(entry["stats"]["success"][t]) for t in limits]
         axes.plot([int(t) for t in limits], medians, "o-", label=name_of(entry["agent"]))
     axes.set_xscale("log")
+    axes.set_xticks([int(t) for t in table[0]["stats"]["success"]],
+                    [str(t) for t in table[0]["stats"]["success"]])
     axes.set_xlabel("instruction T (trained up to 20)")
     axes.set_ylabel("on the goal at T, % (median of seeds)")
     axes.set_ylim(0, 100)

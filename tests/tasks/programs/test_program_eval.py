@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from data import programs
-from tests.conftest import refused_in_process, train
+from tests.conftest import refused_in_process
 
 
 def exact_step(steps, signs):
@@ -64,8 +64,11 @@ def test_configured_units_execute_four_digit_programs_exactly(unit):
 
 def test_a_run_writes_its_scores_per_digit_count(tmp_path):
     """A short run writes config, model and a results.json with shares per digit count."""
-    train("--task", "program_eval", "--steps", "20", "--test-digits", "2,4",
-          "--programs", "50", "--quiet", "--out", str(tmp_path), "--name", "run")
+    import train as train_command
+
+    assert train_command.main(["--task", "program_eval", "--steps", "20", "--test-digits",
+                               "2,4", "--programs", "50", "--quiet", "--out", str(tmp_path),
+                               "--name", "run"]) == 0
     results = json.loads((tmp_path / "run" / "results.json").read_text())
     assert results["core"] == "nau" and set(results["metrics"]) == {"2", "4"}
     for metric in results["metrics"].values():

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from tasks.timing.environment import MOVES, GridWorld
-from tests.conftest import refused_in_process, train
+from tests.conftest import refused_in_process
 
 
 def toward(world):
@@ -83,8 +83,11 @@ def test_a_nac_counter_set_to_one_counts_down_exactly():
 
 def test_a_run_writes_its_success_per_t(tmp_path):
     """A short run writes config, model and results with a success share per test T."""
-    train("--task", "time_tracking", "--steps", "3", "--batch-size", "8", "--test-times",
-          "5,40", "--episodes", "20", "--quiet", "--out", str(tmp_path), "--name", "run")
+    import train as train_command
+
+    assert train_command.main(["--task", "time_tracking", "--steps", "3", "--batch-size", "8",
+                               "--test-times", "5,40", "--episodes", "20", "--quiet", "--out",
+                               str(tmp_path), "--name", "run"]) == 0
     results = json.loads((tmp_path / "run" / "results.json").read_text())
     assert results["core"] == "lstm_nac" and set(results["metrics"]) == {"5", "40"}
     for metric in results["metrics"].values():
