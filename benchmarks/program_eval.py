@@ -62,7 +62,7 @@ def picture(table, path):
     axes.set_xticks(digits)
     axes.set_xlabel("digits of the constants (trained on 2)")
     axes.set_ylabel("% of programs (median of seeds)")
-    axes.set_ylim(0, 100)
+    axes.set_ylim(-3, 103)
     axes.grid(alpha=0.3)
     axes.legend(fontsize=8)
     save_figure(figure_, path, dpi=100)

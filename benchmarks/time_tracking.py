@@ -57,7 +57,7 @@ def picture(table, path):
                     [str(t) for t in table[0]["stats"]["success"]])
     axes.set_xlabel("instruction T (trained up to 20)")
     axes.set_ylabel("on the goal at T, % (median of seeds)")
-    axes.set_ylim(0, 100)
+    axes.set_ylim(-3, 103)
     axes.grid(alpha=0.3)
     axes.legend(fontsize=8)
     save_figure(figure_, path, dpi=100)
