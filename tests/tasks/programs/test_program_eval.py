@@ -74,6 +74,11 @@ def test_a_run_writes_its_scores_per_digit_count(tmp_path):
     for metric in results["metrics"].values():
         assert metric["programs"] == 50 and 0 <= metric["exact"] <= metric["digits"] <= 1
     assert (tmp_path / "run" / "model.keras").stat().st_size > 0
+    from tasks.saved_runs import open_run
+
+    run = open_run(tmp_path / "run")  # the saved model scores as the run did
+    assert run.task.score(run.load_model(), *run.task.test_programs(run.config, 4)) == (
+        results["metrics"]["4"])
 
 
 @pytest.mark.parametrize(("arguments", "message"), [

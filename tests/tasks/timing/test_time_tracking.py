@@ -93,6 +93,10 @@ def test_a_run_writes_its_success_per_t(tmp_path):
     for metric in results["metrics"].values():
         assert metric["episodes"] == 20 and 0 <= metric["success"] <= 1
     assert (tmp_path / "run" / "model.keras").stat().st_size > 0
+    from tasks.saved_runs import open_run
+
+    run = open_run(tmp_path / "run")  # the saved agent scores as the run did
+    assert run.task.score(run.load_model(), run.config) == results["metrics"]
 
 
 @pytest.mark.parametrize(("arguments", "message"), [
