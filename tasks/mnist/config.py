@@ -25,10 +25,14 @@ class MnistConfig(RunConfig):
     encoder_norm: str | None = setting(None, "layer normalisation in the digit encoder: after "
                                        "each hidden layer (layer), after each pooling and "
                                        "the dense layer (pooled), or none (the paper's encoder)")
+    z_penalty: float | None = setting(None, "strength of Madsen & Johansen's regulariser of "
+                                      "the encodings an NMU core multiplies, "
+                                      "mean((1 - W) (1 - mean z)^2) (cores nmu, snmu; "
+                                      "0: off)", "float")
 
     # a resumed run's batches depend on --shift, its model's layers on --encoder-norm
     ADDED_LATER = {"shift": 0, "weight_decay": 0, "dropout": 0, "test_shift": 0,
-                   "encoder_norm": "none"}
+                   "encoder_norm": "none", "z_penalty": 0.0}
 
     def validate(self):
         super().validate()
@@ -36,3 +40,5 @@ class MnistConfig(RunConfig):
             value = getattr(self, name)
             if value is not None and value < 0:
                 raise UsageError(f"{flag_name(name)} {value}: must be a number in [0, 1)")
+        if self.z_penalty is not None and self.z_penalty < 0:
+            raise UsageError(f"--z-penalty {self.z_penalty}: must be 0 or more")

@@ -135,11 +135,14 @@ class SequenceEncoder(keras.layers.TimeDistributed):
 
 
 def build_model(task, core, head, hidden, identity_recurrence=True, dropout=0.0, test_shift=0,
-                encoder_norm="none"):
-    """images (batch, time, 28, 28, 1) -> encoder per step -> core -> head (batch, outputs)."""
+                encoder_norm="none", every_step=False, input_penalty=0.0):
+    """images (batch, time, 28, 28, 1) -> encoder per step -> core -> head (batch, outputs),
+    or with `every_step` the head after every step (batch, time, outputs). `input_penalty`:
+    `cores.InputPenaltyRNN`'s regulariser on the encodings (the NMU cores)."""
     images = keras.Input((None, 28, 28, 1), name="images")
     encoder = build_encoder(task.encoding_size, dropout, test_shift, encoder_norm)
     encoded = SequenceEncoder(encoder, name="encode")(images)
-    state = cores.build_core(core, hidden, identity_recurrence=identity_recurrence)(encoded)
+    state = cores.build_core(core, hidden, identity_recurrence=identity_recurrence,
+                             sequences=every_step, input_penalty=input_penalty)(encoded)
     outputs = cores.build_head(head, task.outputs)(state)
     return keras.Model(images, outputs, name=f"{task.name}_{core}_{head}")

@@ -275,3 +275,51 @@ def test_sequence_benchmarks_refuse_an_empty_folder_in_one_line(module, tmp_path
     main = importlib.import_module(f"benchmarks.{module}").main
     code, lines = refused_in_process(main, ["--report-only", "--out", str(tmp_path)], capsys)
     assert code == 2 and len(lines) == 1 and f"--out {tmp_path}: no finished runs" in lines[0]
+
+
+def test_mnist_prod_bounds_the_reference_and_counts_seeds_within_it(tmp_path, capsys):
+    """The reference bound is the log-normal 99% prediction bound over the reference seeds; a
+    run succeeds at a length when its MSE is within it, 'every length' when at all."""
+    import math
+    import statistics
+
+    from benchmarks import mnist_prod
+
+    # t(0.99, 9) = 2.821 (tables); the expansion is close
+    assert mnist_prod.t_quantile(0.99, 9) == pytest.approx(2.821, abs=2e-3)
+    reference = [1.0, 2.0, 4.0, 8.0]
+    logs = [math.log(value) for value in reference]
+    expected = math.exp(statistics.mean(logs) + mnist_prod.t_quantile(0.99, 3)
+                        * statistics.stdev(logs) * math.sqrt(1.25))
+    assert mnist_prod.reference_bound(reference) == pytest.approx(expected)
+    assert mnist_prod.reference_bound([2.0, 2.0]) == pytest.approx(2.0)
+
+    def write(name, seed, mses):
+        folder = tmp_path / f"{name}-seed{seed}"
+        folder.mkdir()
+        (folder / "results.json").write_text(json.dumps({
+            "seed": seed, "train_seconds": 5.0, "metrics": {
+                length: {"mse": mse, "mae": mse / 2, "accuracy": 0.5}
+                for length, mse in zip(("1", "2", "20"), mses, strict=True)}}))
+
+    for seed in (0, 1):
+        write("exact_product", seed, (1.0, 10.0, 1e6))
+        write("nmu", seed, (1.0, 10.0, 1e6 if seed == 0 else 1e9))
+        write("lstm", seed, (1.0, 1e3, 1e12))
+    assert mnist_prod.main(["--report-only", "--out", str(tmp_path), "--models", "nmu,lstm",
+                            "--seeds", "0,1", "--no-publish"]) == 0
+    table = capsys.readouterr().out
+    assert "| NMU | 2 | **1/2** [9-91%] | 2/2 | 2/2 | 1/2 |" in table
+    assert "| LSTM | 2 | **0/2** [0-66%] | 2/2 | 0/2 | 0/2 |" in table
+
+
+@pytest.mark.parametrize("arguments, message", [
+    (["--models", "exact_product"], "--models exact_product: 'exact_product' is not one of"),
+    (["--seeds", "3"], "--seeds 3: the reference bound needs two seeds or more"),
+])
+def test_mnist_prod_bad_input_is_one_line(arguments, message, tmp_path, capsys):
+    from benchmarks import mnist_prod
+
+    code, lines = refused_in_process(mnist_prod.main, ["--report-only", "--out",
+                                                       str(tmp_path), *arguments], capsys)
+    assert code == 2 and len(lines) == 1 and message in lines[0]
