@@ -185,7 +185,7 @@ def run(argv):
            if args.report_only else "") + "\n\n"
         f"![success and MAE against length](../{PICTURE.relative_to(ROOT).as_posix()})")
     publish("mnist_prod", "MNIST product", {"bounds": bounds, "table": table},
-            text + "\n\n" + note, meta)
+            text + "\n\n" + note, meta, headline=text.split("\n\n")[0])
     return 0
 
 
