@@ -108,10 +108,15 @@ def run(argv):
     arguments.add_argument("--every-seed", action="store_true",
                            help="run every seed on every backend")
     arguments.add_argument("--task", default="mnist_sum", help=", ".join(MNIST_TASKS))
+    arguments.add_argument("--beside", default="", help="BACKEND:SEED,...: finished runs "
+                           "that had other work beside them; their timing is marked so "
+                           "(their scores stand: a run's training does not depend on timing)")
     args = arguments.parse_args(argv)
     seeds = parse_integers("seeds", args.seeds, minimum=0)
     backends = parse_choices("backends", args.backends, BACKENDS)
     parse_choices("task", args.task, MNIST_TASKS)
+    for backend, seed in parse_beside(args.beside):
+        mark_beside(Path(args.out) / f"{args.task}-{backend}-seed{seed}")
     if args.from_saved:
         meta, payload = saved(section(args.task))
         report(args.task, meta, payload, publish_it=not args.no_publish)
@@ -140,6 +145,28 @@ def run(argv):
     return 0
 
 
+def parse_beside(text):
+    """"torch:1,jax:1" -> [("torch", 1), ("jax", 1)]; a UsageError naming --beside else."""
+    pairs = []
+    for item in filter(None, text.split(",")):
+        backend, _, seed = item.partition(":")
+        if backend not in BACKENDS or not seed.isdigit():
+            raise UsageError(f"--beside {text}: {item!r} is not BACKEND:SEED with a backend "
+                             f"of {', '.join(BACKENDS)}")
+        pairs.append((backend, int(seed)))
+    return pairs
+
+
+def mark_beside(folder):
+    """Record in a finished run's timing.json that it did not run alone."""
+    timing = folder / "timing.json"
+    if not timing.exists():
+        raise UsageError(f"--beside: {folder} has no finished run to mark")
+    from tasks.runs import write_json
+
+    write_json(timing, {**json.loads(timing.read_text()), "alone": False})
+
+
 def timed_run(folder, task, seed, backend, train=True):
     """The row of one default run in `folder`: run now (the machine's matmul rate measured
     just before it) unless the folder finished already, or None when it has not and `train`
@@ -162,6 +189,7 @@ def timed_run(folder, task, seed, backend, train=True):
     metrics = results["metrics"]
     row = {"backend": backend, "seed": seed, "wall_seconds": times["wall_seconds"],
            "matmul_gflops": times["matmul_gflops"], "digits": results["digits"],
+           "alone": times.get("alone", True),
            "steps": results["steps"], "train_seconds": results["train_seconds"],
            "mae": {length: metric["mae"] for length, metric in metrics.items()},
            "exact": {length: metric["accuracy"] for length, metric in metrics.items()}}
@@ -199,8 +227,11 @@ def against_range(rows, first, lengths):
                      "above" if all(value > high for value in values) else
                      "below" if all(value < low for value in values) else "partly inside")
             places.append(f"@{length} {where} ({low:.3g}-{high:.3g})")
+        theirs = [row for row in rows if backend_of(row) == backend]
+        medians = " / ".join(f"{statistics.median(row['mae'][length] for row in theirs):.3g}"
+                             for length in lengths)
         lines.append(f"MAE of the {backend} runs against the range of the {first} seeds: "
-                     + ", ".join(places) + ".")
+                     + ", ".join(places) + f"; their median ({len(theirs)} seeds): {medians}.")
     return lines
 
 
@@ -218,7 +249,8 @@ def report(task, meta, payload, publish_it=True):
         ["backend", "seed", "wall", "matmul rate", f"wall at {REFERENCE_GFLOPS} GFLOP/s",
          "training", "steps", "steps/s", *(f"MAE @{length}" for length in lengths),
          *(f"exact @{length}" for length in lengths)],
-        [[backend_of(row), row["seed"], f"{row['wall_seconds']:.0f} s",
+        [[backend_of(row), row["seed"],
+          f"{row['wall_seconds']:.0f} s" + ("" if row.get("alone", True) else " *"),
           f"{row['matmul_gflops']:.0f} GFLOP/s",
           f"{scaled(row):.0f} s", f"{row['train_seconds']:.0f} s", f"{row['steps']:,}",
           f"{row['steps'] / row['train_seconds']:.1f}",
@@ -228,9 +260,10 @@ def report(task, meta, payload, publish_it=True):
     first = backend_of(rows[0])
     mine = [row for row in rows if backend_of(row) == first]
     lines = [f"`python train.py --task {task} --len 10 --seed S` with every default (digits: "
-             f"{rows[0]['digits']}), under KERAS_BACKEND=B, run alone, one after another. "
-             "Exact: the share of test sequences whose rounded prediction is right in every "
-             "output."]
+             f"{rows[0]['digits']}), under KERAS_BACKEND=B, run alone, one after another "
+             "(* beside a wall time: other work ran beside that run, so its times are not "
+             "comparable; its scores are). Exact: the share of test sequences whose rounded "
+             "prediction is right in every output."]
     lines.append(f"Matmul rate: the machine's float32 matrix-multiply rate, measured before "
                  f"the run; the wall time at {REFERENCE_GFLOPS} GFLOP/s is the wall time x "
                  f"that rate / {REFERENCE_GFLOPS}.")
@@ -238,7 +271,7 @@ def report(task, meta, payload, publish_it=True):
         shares = ", ".join(
             f"{backend_of(row)} "
             f"{gflop * row['steps'] / row['train_seconds'] / row['matmul_gflops']:.0%}"
-            for row in rows if row["seed"] == rows[0]["seed"])
+            for row in rows if row["seed"] == rows[0]["seed"] and row.get("alone", True))
         lines.append(f"A training step is {gflop:.1f} GFLOP of encoder work (multiply-adds of "
                      f"its conv and dense layers, forward and backward), so training ran at "
                      f"this share of the matrix-multiply rate: {shares}.")

@@ -323,3 +323,34 @@ def test_mnist_prod_bad_input_is_one_line(arguments, message, tmp_path, capsys):
     code, lines = refused_in_process(mnist_prod.main, ["--report-only", "--out",
                                                        str(tmp_path), *arguments], capsys)
     assert code == 2 and len(lines) == 1 and message in lines[0]
+
+
+def test_main_job_marks_runs_that_had_work_beside_them(tmp_path, capsys):
+    """--beside BACKEND:SEED records in a finished run's timing that it was not alone; its
+    wall time is starred and left out of the matmul shares, its MAE stays in the ranges."""
+    from benchmarks.main_job import main
+
+    _finished_main_job(tmp_path / "mnist_sum-tensorflow-seed0", (0.6, 2.5, 10.0))
+    _finished_main_job(tmp_path / "mnist_sum-tensorflow-seed1", (0.7, 3.0, 14.0))
+    _finished_main_job(tmp_path / "mnist_sum-jax-seed0", (0.8, 3.5, 12.0), wall=900.0)
+    code, lines = refused_in_process(main, ["--report-only", "--out", str(tmp_path),
+                                            "--beside", "jax:x"], capsys)
+    assert code == 2 and len(lines) == 1 and "--beside jax:x: 'jax:x' is not" in lines[0]
+    code, lines = refused_in_process(main, ["--report-only", "--out", str(tmp_path),
+                                            "--beside", "torch:0"], capsys)
+    assert code == 2 and len(lines) == 1 and "mnist_sum-torch-seed0 has no finished" in lines[0]
+    import benchmarks.main_job as main_job
+
+    original = main_job.throughput
+    main_job.throughput = lambda task: (1.0, 1.0, 2.2)
+    try:
+        assert main(["--report-only", "--out", str(tmp_path), "--seeds", "0,1", "--backends",
+                     "tensorflow,jax", "--beside", "jax:0", "--no-publish"]) == 0
+    finally:
+        main_job.throughput = original
+    out = capsys.readouterr().out
+    assert json.loads((tmp_path / "mnist_sum-jax-seed0" / "timing.json").read_text())[
+        "alone"] is False
+    assert "| jax | 0 | 900 s * |" in out and "| tensorflow | 0 | 300 s |" in out
+    assert "jax 0%" not in out and "jax " not in out.split("share of the matrix")[1][:40]
+    assert "@10 above (0.6-0.7)" in out and "their median (1 seeds): 0.8 / 3.5 / 12." in out
