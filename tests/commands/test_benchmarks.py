@@ -354,3 +354,43 @@ def test_main_job_marks_runs_that_had_work_beside_them(tmp_path, capsys):
     assert "| jax | 0 | 900 s * |" in out and "| tensorflow | 0 | 300 s |" in out
     assert "jax 0%" not in out and "jax " not in out.split("share of the matrix")[1][:40]
     assert "@10 above (0.6-0.7)" in out and "their median (1 seeds): 0.8 / 3.5 / 12." in out
+
+
+def test_same_start_saves_the_default_model_of_the_seed_as_step_0(tmp_path):
+    """write_start: the run's config and, as checkpoint 0, the weights train.py's run of that
+    seed starts from (so `train.py --resume` on any backend trains from them)."""
+    import keras
+    import numpy as np
+
+    from benchmarks.same_start import write_start
+    from tasks import get_task
+    from tasks.mnist.training import load_checkpoint
+    from tasks.runner import prepare
+
+    write_start(tmp_path / "run", "mnist_sum", 3)
+    saved = json.loads((tmp_path / "run" / "config.json").read_text())
+    assert (saved["seed"], saved["steps"], saved["encoder_norm"]) == (3, 8000, "late")
+    model, step = load_checkpoint(tmp_path / "run")
+    task, config = prepare(get_task("mnist_sum").config_class(task="mnist_sum", seed=3))
+    keras.utils.set_random_seed(3)
+    fresh = task.make_model(config)
+    assert step == 0
+    for mine, theirs in zip(model.get_weights(), fresh.get_weights(), strict=True):
+        np.testing.assert_array_equal(mine, theirs)
+
+
+def test_same_start_sets_each_run_beside_the_backends_own_ranges(tmp_path, capsys):
+    from benchmarks import same_start
+
+    for backend, mae in (("tensorflow", 0.64), ("jax", 0.65)):
+        folder = tmp_path / f"mnist_sum-seed0-tensorflow-start-{backend}"
+        folder.mkdir()
+        (folder / "results.json").write_text(json.dumps({"metrics": {
+            "10": {"mae": mae}, "100": {"mae": 2.8}}}))
+    assert same_start.main(["--report-only", "--out", str(tmp_path), "--no-publish"]) == 0
+    out = capsys.readouterr().out
+    assert "| jax from tensorflow's start (seed 0) | 0.65 | 2.8 |" in out
+    assert "| tensorflow from tensorflow's start (seed 0) | 0.64 | 2.8 |" in out
+    assert "jax, its own starts (main job, seeds 0,1,2)" in out
+    code, lines = refused_in_process(same_start.main, ["--start", "theano"], capsys)
+    assert code == 2 and len(lines) == 1 and "--start theano" in lines[0]
