@@ -96,3 +96,21 @@ def test_a_short_product_run_trains_on_prefixes_saves_and_scores_again(tmp_path,
     again = score_lengths(model, images_as_floats(digits.test_images), digits.test_labels,
                           run.task, [3], 16, run.config.seed, quiet=True)
     assert again["3"]["mse"] == pytest.approx(results["metrics"]["3"]["mse"], rel=1e-5)
+
+
+def test_product_encodings_start_on_the_positive_side():
+    """mnist_prod's encoder starts every image near the digits' mean (its output bias is 5),
+    away from the sign-flipped solution; the sum's starts at 0."""
+    from tasks import get_task
+    from tasks.mnist.config import MnistConfig
+    from tasks.runner import prepare
+
+    for name, start in (("mnist_prod", 5.0), ("mnist_sum", 0.0)):
+        task, config = prepare(MnistConfig(task=name))
+        model = task.make_model(config)
+        output_layer = model.get_layer("encode").layer.layers[-1]
+        assert float(np.asarray(output_layer.bias)[0]) == start
+        images = np.random.default_rng(0).random((4, 28, 28, 1)).astype("float32")
+        encodings = np.asarray(model.get_layer("encode").layer(images))
+        assert np.all(np.abs(encodings - start) < 2.5)
+    assert get_task("mnist_prod").encoding_start == 5.0
