@@ -81,11 +81,13 @@ ENCODER_NORMS = {"layer": ("conv1", "conv2", "dense"), "late": ("conv2", "dense"
                  "pooled": ("pool1", "pool2", "dense"), "none": ()}
 
 
-def build_encoder(encoding_size, dropout=0.0, test_shift=0, norm="none", start=0.0):
+def build_encoder(encoding_size, dropout=0.0, test_shift=0, norm="none", start=0.0,
+                  activation=None):
     """The stable-nalu digit encoder: conv(20,5) pool conv(50,5) pool dense(500) dense(out).
 
     `norm` places layer normalisation (see ENCODER_NORMS). `start` is the initial bias of
-    the output layer, so every image's encoding starts near it (`MnistTask.encoding_start`).
+    the output layer, and `activation` that layer's activation (None: linear), so every
+    image's encoding starts near `activation(start)` (`MnistTask.encoding_start`).
     With `dropout`, a Dropout layer
     (active only in training) follows the dense(500) layer. With `test_shift` s, outside
     training the output for an image is the mean of the outputs for the image moved by every
@@ -111,7 +113,7 @@ def build_encoder(encoding_size, dropout=0.0, test_shift=0, norm="none", start=0
             *conv_block(50, 2),
             keras.layers.Flatten(),
             *hidden,
-            keras.layers.Dense(encoding_size,
+            keras.layers.Dense(encoding_size, activation=activation,
                                bias_initializer=keras.initializers.Constant(start)),
             *mean,
         ],
@@ -144,7 +146,7 @@ def build_model(task, core, head, hidden, identity_recurrence=True, dropout=0.0,
     `cores.InputPenaltyRNN`'s regulariser on the encodings (the NMU cores)."""
     images = keras.Input((None, 28, 28, 1), name="images")
     encoder = build_encoder(task.encoding_size, dropout, test_shift, encoder_norm,
-                            start=task.encoding_start)
+                            start=task.encoding_start, activation=task.encoding_activation)
     encoded = SequenceEncoder(encoder, name="encode")(images)
     state = cores.build_core(core, hidden, identity_recurrence=identity_recurrence,
                              sequences=every_step, input_penalty=input_penalty)(encoded)

@@ -99,8 +99,8 @@ def test_a_short_product_run_trains_on_prefixes_saves_and_scores_again(tmp_path,
 
 
 def test_product_encodings_start_on_the_positive_side():
-    """mnist_prod's encoder starts every image near the digits' mean (its output bias is 5),
-    away from the sign-flipped solution; the sum's starts at 0."""
+    """mnist_prod's encoder is softplus of an output layer started at 5, so every image starts
+    near the digits' mean and no encoding can turn negative; the sum's is linear, from 0."""
     from tasks import get_task
     from tasks.mnist.config import MnistConfig
     from tasks.runner import prepare
@@ -113,4 +113,8 @@ def test_product_encodings_start_on_the_positive_side():
         images = np.random.default_rng(0).random((4, 28, 28, 1)).astype("float32")
         encodings = np.asarray(model.get_layer("encode").layer(images))
         assert np.all(np.abs(encodings - start) < 2.5)
-    assert get_task("mnist_prod").encoding_start == 5.0
+        big_negative = output_layer(np.full((2, 500), -1.0, "float32") * 1e3
+                                    * np.sign(np.asarray(output_layer.kernel)[:, 0]))
+        assert (np.all(np.asarray(big_negative) >= 0) if name == "mnist_prod"
+                else np.all(np.asarray(big_negative) < 0))
+    assert get_task("mnist_prod").encoding_activation == "softplus"
