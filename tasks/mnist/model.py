@@ -20,6 +20,15 @@ class ResumableDropout(keras.layers.Dropout):
             self.seed_generator.state.assign(store["seed_state"])
 
 
+@keras.saving.register_keras_serializable(package="tasks")
+def magnitude(values):
+    """|values|: an output that cannot turn negative and whose gradient never vanishes."""
+    return ops.abs(values)
+
+
+ENCODING_ACTIVATIONS = {None: None, "magnitude": magnitude}
+
+
 def shift_offsets(shift):
     """Every whole-pixel move (rows, columns) of up to `shift` pixels along each axis."""
     return [(rows, columns) for rows in range(-shift, shift + 1)
@@ -86,8 +95,9 @@ def build_encoder(encoding_size, dropout=0.0, test_shift=0, norm="none", start=0
     """The stable-nalu digit encoder: conv(20,5) pool conv(50,5) pool dense(500) dense(out).
 
     `norm` places layer normalisation (see ENCODER_NORMS). `start` is the initial bias of
-    the output layer, and `activation` that layer's activation (None: linear), so every
-    image's encoding starts near `activation(start)` (`MnistTask.encoding_start`).
+    the output layer, and `activation` that layer's activation (a name of
+    ENCODING_ACTIVATIONS; None: linear), so every image's encoding starts near
+    `activation(start)` (`MnistTask.encoding_start`).
     With `dropout`, a Dropout layer
     (active only in training) follows the dense(500) layer. With `test_shift` s, outside
     training the output for an image is the mean of the outputs for the image moved by every
@@ -113,7 +123,7 @@ def build_encoder(encoding_size, dropout=0.0, test_shift=0, norm="none", start=0
             *conv_block(50, 2),
             keras.layers.Flatten(),
             *hidden,
-            keras.layers.Dense(encoding_size, activation=activation,
+            keras.layers.Dense(encoding_size, activation=ENCODING_ACTIVATIONS[activation],
                                bias_initializer=keras.initializers.Constant(start)),
             *mean,
         ],

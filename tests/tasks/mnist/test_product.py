@@ -99,8 +99,9 @@ def test_a_short_product_run_trains_on_prefixes_saves_and_scores_again(tmp_path,
 
 
 def test_product_encodings_start_on_the_positive_side():
-    """mnist_prod's encoder is softplus of an output layer started at 5, so every image starts
-    near the digits' mean and no encoding can turn negative; the sum's is linear, from 0."""
+    """mnist_prod's encoder is the magnitude of an output layer started at 5, so every image
+    starts near the digits' mean and no encoding can turn negative; the sum's is linear,
+    from 0."""
     from tasks import get_task
     from tasks.mnist.config import MnistConfig
     from tasks.runner import prepare
@@ -117,4 +118,4 @@ def test_product_encodings_start_on_the_positive_side():
                                     * np.sign(np.asarray(output_layer.kernel)[:, 0]))
         assert (np.all(np.asarray(big_negative) >= 0) if name == "mnist_prod"
                 else np.all(np.asarray(big_negative) < 0))
-    assert get_task("mnist_prod").encoding_activation == "softplus"
+    assert get_task("mnist_prod").encoding_activation == "magnitude"
