@@ -52,6 +52,16 @@ def reference_bound(mses, probability=0.99):
     return math.exp(statistics.mean(logs) + t_quantile(probability, n - 1) * spread_)
 
 
+def number(value):
+    """Three significant figures; powers of ten past 10,000 (products grow to 1e19)."""
+    return f"{value:.3g}" if value < 1e4 else f"{value:.2e}"
+
+
+def spread_cell(values):
+    """The median in bold, the range over the seeds in brackets."""
+    return f"**{number(statistics.median(values))}** ({number(min(values))}-{number(max(values))})"
+
+
 def lengths_of(results):
     return sorted(results[0]["metrics"], key=int)
 
@@ -95,11 +105,11 @@ def markdown(table, bounds):
     success = common.markdown_table(header, rows)
     header = ["model", *(f"MAE @{length}" for length in shown), "train s"]
     rows = [[NAMES.get(entry["model"], entry["model"]),
-             *(common.spread_cell(common.spread(entry["stats"]["mae"][length]))
-               for length in shown), f"{entry['stats']['train_seconds']:.0f}"]
+             *(spread_cell(entry["stats"]["mae"][length]) for length in shown),
+             f"{entry['stats']['train_seconds']:.0f}"]
             for entry in table]
     bound_row = ("Reference bound on the MSE: " + ", ".join(
-        f"@{length} {common.figure(bounds[length])}" for length in shown) + ".")
+        f"@{length} {number(bounds[length])}" for length in shown) + ".")
     return success + "\n\n" + common.markdown_table(header, rows) + "\n\n" + bound_row
 
 
