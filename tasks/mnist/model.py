@@ -97,8 +97,7 @@ def build_encoder(encoding_size, dropout=0.0, test_shift=0, norm="none", start=0
     `norm` places layer normalisation (see ENCODER_NORMS). `start` is the initial bias of
     the output layer, and `activation` that layer's activation (a name of
     ENCODING_ACTIVATIONS; None: linear), so every image's encoding starts near
-    `activation(start)` (`MnistTask.encoding_start`).
-    With `dropout`, a Dropout layer
+    `activation(start)` (`MnistTask.encoding_start`). With `dropout`, a Dropout layer
     (active only in training) follows the dense(500) layer. With `test_shift` s, outside
     training the output for an image is the mean of the outputs for the image moved by every
     offset of up to s pixels (test-time augmentation).
