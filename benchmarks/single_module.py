@@ -4,7 +4,7 @@ operation over the nine range pairs, with and without redundancy.
     python -m benchmarks.single_module [--units nmru,realnpu_mod,...] [--ops add,sub,mul,div]
                                        [--protocols smat,smat10] [--seeds 25]
                                        [--parts grid,madsen] [--engine local|ray]
-                                       [--report-only]
+                                       [--check-seeds N] [--report-only]
 
 Each (protocol, unit, op) is one sweep (`python sweep.py --protocol smat10 --units nmru
 --op div --seeds 25`): the nine range pairs x the seeds train at once as copies of one
@@ -53,22 +53,40 @@ def madsen_division(args):
     return rows
 
 
-def sweep_results(protocol, unit, op, args):
-    """The per-copy results of one sweep (run, or resumed, unless it has finished)."""
+def sweep_results(protocol, unit, op, args, first_seed=0, seeds=None):
+    """The per-copy results of one sweep of `seeds` seeds from `first_seed` (default: the
+    benchmark's --seeds from 0), run or resumed unless it has finished."""
     from benchmarks.common import finished_sweep
     from tasks.arithmetic.sweep import SweepConfig
 
-    name = f"{protocol}-{unit}-{op}-{args.seeds}"
+    seeds = seeds or args.seeds
+    name = f"{protocol}-{unit}-{op}-{seeds}" + (f"-from{first_seed}" if first_seed else "")
     folder = Path(args.out) / name
     saved = finished_sweep(SweepConfig(
-        task="arith_static", protocol=protocol, ops=(op,), units=(unit,), seeds=args.seeds,
-        out=args.out, name=name, quiet=True, resume=folder.exists(), engine=args.engine),
-        args.report_only)
+        task="arith_static", protocol=protocol, ops=(op,), units=(unit,), seeds=seeds,
+        first_seed=first_seed, out=args.out, name=name, quiet=True, resume=folder.exists(),
+        engine=args.engine), args.report_only)
     if saved is None:
         return None
     [results] = saved["per_seed"].values()
     return {"results": results, "seconds": saved["total_seconds"],
-            "backend": saved.get("backend", "-")}
+            "backend": saved.get("backend", "-"),
+            "seeds": f"{first_seed}-{first_seed + seeds - 1}"}
+
+
+def grid_results(protocols, ops, units, args):
+    """Every (protocol, op, unit) sweep's results; with --check-seeds, a row that has a
+    published figure carries the sweep of the next seeds as its `check`."""
+    grid = {}
+    for protocol in protocols:
+        for op in ops:
+            for unit in units:
+                entry = sweep_results(protocol, unit, op, args)
+                if entry and args.check_seeds and (protocol, op, unit) in PUBLISHED:
+                    entry["check"] = sweep_results(protocol, unit, op, args, args.seeds,
+                                                   args.check_seeds)
+                grid[(protocol, op, unit)] = entry
+    return grid
 
 
 def by_range(results):
@@ -98,8 +116,15 @@ def range_labels(protocol):
             for low, high in get_protocol(protocol).pairs()]
 
 
+def pooled(counts):
+    """(successes, trials) over every range pair of `by_range`'s counts."""
+    return (sum(done for done, _ in counts.values()),
+            sum(count for _, count in counts.values()))
+
+
 def tables(grid, protocols, ops, units):
-    """One Markdown table per (protocol, op): units x range pairs, then all 225 sets."""
+    """One Markdown table per (protocol, op): units x range pairs, then all 225 sets; where
+    a row carries a `check` sweep (other seeds), its rate and both blocks pooled."""
     from tasks.arithmetic.protocols import get_protocol
 
     sections = []
@@ -109,17 +134,30 @@ def tables(grid, protocols, ops, units):
             rows = [unit for unit in units if grid.get((protocol, op, unit))]
             if not rows:
                 continue
-            lines = ["| unit | " + " | ".join(labels) + " | all sets | published | "
-                     "seconds | backend |", "|---|" + "---:|" * (len(labels) + 3) + "---|"]
-            for unit in rows:
+            checks = [grid[(protocol, op, unit)].get("check") for unit in rows]
+            checked = next((check["seeds"] for check in checks if check), None)
+            extra = [f"all sets, seeds {checked}", "both blocks"] if checked else []
+            lines = ["| unit | " + " | ".join(labels + ["all sets"] + extra) + " | published"
+                     " | seconds | backend |",
+                     "|---|" + "---:|" * (len(labels) + len(extra) + 3) + "---|"]
+            for unit, check in zip(rows, checks, strict=True):
                 entry = grid[(protocol, op, unit)]
                 counts = by_range(entry["results"])
                 cells = [cell(*counts[label]) if label in counts else "-" for label in labels]
-                total = sum(done for done, _ in counts.values())
-                trials = sum(count for _, count in counts.values())
-                lines.append(f"| {unit} | " + " | ".join(cells) + f" | **{cell(total, trials)}**"
-                             f" | {PUBLISHED.get((protocol, op, unit), '-')} | "
-                             f"{entry['seconds']:.0f} | {entry.get('backend', '-')} |")
+                cells.append(f"**{cell(*pooled(counts))}**")
+                if checked and check:
+                    other = pooled(by_range(check["results"]))
+                    both = [mine + theirs for mine, theirs
+                            in zip(pooled(counts), other, strict=True)]
+                    cells += [cell(*other), cell(*both)]
+                elif checked:
+                    cells += ["-", "-"]
+                seconds = f"{entry['seconds']:.0f}"
+                if check:
+                    seconds += f" + {check['seconds']:.0f}"
+                lines.append(f"| {unit} | " + " | ".join(cells) + f" | "
+                             f"{PUBLISHED.get((protocol, op, unit), '-')} | {seconds} | "
+                             f"{entry.get('backend', '-')} |")
             sections.append(f"**{protocol}, {op}** ({get_protocol(protocol).description})"
                             "\n\n" + "\n".join(lines))
     return "\n\n".join(sections)
@@ -179,9 +217,13 @@ def run(argv):
     arguments.add_argument("--seeds", default="25", help="seeds per range pair")
     arguments.add_argument("--engine", default="local", help="local or ray")
     arguments.add_argument("--parts", default="grid,madsen")
+    arguments.add_argument("--check-seeds", default="0",
+                           help="train the rows with a published figure again on this many "
+                           "further seeds (0: no)")
     args = arguments.parse_args(argv)
     parts = parse_choices("parts", args.parts, ("grid", "madsen"))
     args.seeds = parse_integers("seeds", args.seeds)[0]
+    args.check_seeds = parse_integers("check-seeds", args.check_seeds, minimum=0)[0]
     units = parse_choices("units", args.units, sorted(nalu.UNITS))
     ops = parse_choices("ops", args.ops, ("add", "sub", "mul", "div"))
     protocols = parse_choices("protocols", args.protocols, ("smat", "smat10"))
@@ -191,9 +233,7 @@ def run(argv):
     import keras
 
     meta = provenance()
-    grid = {(protocol, op, unit): sweep_results(protocol, unit, op, args)
-            for protocol in protocols for op in ops for unit in units} \
-        if "grid" in parts else {}
+    grid = grid_results(protocols, ops, units, args) if "grid" in parts else {}
     text = tables(grid, protocols, ops, units)
     madsen = madsen_division(args) if "madsen" in parts else None
     if madsen:
@@ -209,14 +249,21 @@ def run(argv):
         return 0
     picture = heat_map(grid, protocols, ops, units, ROOT / "docs" / PICTURE)
     payload = {"backend": keras.backend.backend(), "seeds": args.seeds, "madsen": madsen,
-               "cells": {"/".join(key): {"per_range": by_range(entry["results"]),
-                                         "seconds": entry["seconds"],
-                                         "backend": entry.get("backend")}
-                         for key, entry in grid.items() if entry}}
+               "cells": {"/".join(key): {
+                   "per_range": by_range(entry["results"]), "seconds": entry["seconds"],
+                   "backend": entry.get("backend"), "seeds": entry["seeds"],
+                   **({"check": {"seeds": entry["check"]["seeds"],
+                                 "per_range": by_range(entry["check"]["results"]),
+                                 "seconds": entry["check"]["seconds"]}}
+                      if entry.get("check") else {})}
+                   for key, entry in grid.items() if entry}}
     note = (f"Each cell: successes of {args.seeds} seeds on one range pair (95% Wilson "
-            "interval); \"all sets\" pools the nine pairs. One sweep per row, every range "
-            "pair and seed a copy of one model trained at once, on the backend named in the "
-            "row; \"seconds\" is that sweep's wall time. Differences from the reference setup: "
+            "interval); \"all sets\" pools the nine pairs (seeds 0-"
+            f"{args.seeds - 1}); where a row has a rate on further seeds (`--check-seeds`): "
+            "the same sweep trained on them, and both blocks pooled. One sweep per row (and "
+            "per block of seeds), every range pair and seed a copy of one model trained at "
+            "once, on the backend named in the row; \"seconds\" is that sweep's wall time "
+            "(+ the further seeds'). Differences from the reference setup: "
             "`tasks/arithmetic/protocols.py`.")
     if picture:
         note += f"\n\n![success per range pair]({PICTURE})"

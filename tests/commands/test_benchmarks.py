@@ -170,6 +170,7 @@ def test_running_ops_bad_input_is_one_line(arguments, message, capsys):
     (["--protocols", "madsen"], "madsen"),
     (["--seeds", "0"], "--seeds 0"),
     (["--engine", "slurm"], "slurm"),
+    (["--check-seeds", "-1"], "--check-seeds -1"),
 ])
 def test_single_module_bad_input_is_one_line(arguments, message, capsys):
     """An unknown unit, an op outside the four, another protocol, no seeds, an unknown
@@ -195,6 +196,28 @@ def test_single_module_tables_count_successes_per_range_pair():
     assert cells[5].startswith("100% [")
     done = sum(min(index, 4) for index in range(9))
     assert cells[10].startswith(f"**{100 * done / 36:.0f}% [")
+
+
+def test_single_module_rows_checked_on_further_seeds_show_both_blocks():
+    """A row with a `check` sweep gets its pooled rate on those seeds and the rate of both
+    blocks together; a row without one gets dashes there."""
+    from benchmarks.single_module import range_labels, tables
+
+    labels = range_labels("smat10")
+    first = [{"range": label, "success": seed < 2} for label in labels for seed in range(4)]
+    further = [{"range": label, "success": seed < 3} for label in labels for seed in range(4)]
+    grid = {("smat10", "div", "nmru"): {"results": first, "seconds": 5.0, "check": {
+                "results": further, "seconds": 6.0, "seeds": "4-7"}},
+            ("smat10", "div", "nru"): {"results": further, "seconds": 7.0}}
+    text = tables(grid, ["smat10"], ["div"], ["nmru", "nru"])
+    header = [line for line in text.splitlines() if line.startswith("| unit")][0]
+    assert "all sets, seeds 4-7 | both blocks" in header
+    rows = {line.split("|")[1].strip(): [cell.strip() for cell in line.strip("|").split("|")]
+            for line in text.splitlines() if line.startswith("| n")}
+    assert rows["nmru"][10].startswith("**50% [") and rows["nmru"][11].startswith("75% [")
+    assert rows["nmru"][12].startswith(f"{100 * 45 / 72:.0f}% [")
+    assert rows["nmru"][-2] == "5 + 6"
+    assert rows["nru"][11:13] == ["-", "-"]
 
 
 @pytest.mark.parametrize("module", ["running_ops", "single_module", "table1", "protocols"])
