@@ -136,6 +136,11 @@ class MnistTask:
         if config.encoder_norm not in ENCODER_NORMS:
             raise UsageError(f"--encoder-norm {config.encoder_norm}: choose from "
                              f"{', '.join(ENCODER_NORMS)}")
+        if (config.core in cores.EXACT_CORES
+                and self.hidden_size(config) != self.encoding_size):
+            raise UsageError(
+                f"--hidden {self.hidden_size(config)}: --core {config.core} keeps one value "
+                f"per encoding, so its state must hold {self.encoding_size}")
         if config.head == "identity" and self.hidden_size(config) != self.outputs:
             raise UsageError(
                 f"--head identity: the core's state ({self.hidden_size(config)} values) is "

@@ -72,6 +72,18 @@ def test_mnist_prod_gives_the_penalty_to_nmu_cores_and_refuses_it_elsewhere():
         prepare(MnistConfig(task="mnist_prod", core="nalu", z_penalty=2.0))
 
 
+def test_an_exact_core_narrower_or_wider_than_the_encoding_is_refused_before_the_run():
+    """`--core exact_product --hidden 2` over one-value encodings: refused when the config
+    is prepared (before train.py writes a run folder), naming --hidden; the default fits."""
+    from tasks.mnist.config import MnistConfig
+    from tasks.runner import prepare
+
+    _, config = prepare(MnistConfig(task="mnist_prod", core="exact_product"))
+    assert config.core == "exact_product"
+    with pytest.raises(UsageError, match="--hidden 2: --core exact_product keeps one value"):
+        prepare(MnistConfig(task="mnist_prod", core="exact_product", hidden=2))
+
+
 def test_a_short_product_run_trains_on_prefixes_saves_and_scores_again(tmp_path, small_digits):
     """A tiny mnist_prod run with the NMU core: the saved model (its penalised core
     included) loads and scores its run's figures again."""
