@@ -25,6 +25,7 @@ from pathlib import Path
 # points" above the original RealNPU.
 PUBLISHED = {("smat10", "div", "nmru"): "91.6%", ("smat10", "div", "realnpu_mod"): "85.3%",
              ("smat10", "div", "realnpu"): "70.2% (85.3 - 15.1)"}
+BARS = {("smat10", "div", "nmru"): 0.90, ("smat10", "div", "realnpu_mod"): 0.85}
 PICTURE = "single_module.png"
 MADSEN_DIVISION = ("nmru", "nru", "realnpu_mod")  # their models: nau-nmru, nau-nru, ...
 MADSEN_SEEDS = 20
@@ -158,9 +159,33 @@ def tables(grid, protocols, ops, units):
                 lines.append(f"| {unit} | " + " | ".join(cells) + f" | "
                              f"{PUBLISHED.get((protocol, op, unit), '-')} | {seconds} | "
                              f"{entry.get('backend', '-')} |")
-            sections.append(f"**{protocol}, {op}** ({get_protocol(protocol).description})"
-                            "\n\n" + "\n".join(lines))
+            section = (f"**{protocol}, {op}** ({get_protocol(protocol).description})"
+                       "\n\n" + "\n".join(lines))
+            verdicts = [verdict(unit, grid[(protocol, op, unit)], BARS[(protocol, op, unit)])
+                        for unit in rows if (protocol, op, unit) in BARS]
+            if verdicts:
+                section += "\n\n" + "\n".join(verdicts)
+            sections.append(section)
     return "\n\n".join(sections)
+
+
+def verdict(unit, entry, bar):
+    """One line: `unit`'s rate against the issue's bar, per block of seeds and, with a
+    check, over both blocks, with the 95% interval of the pooled rate."""
+    from tasks.arithmetic.summary import wilson_interval
+
+    blocks = [(entry.get("seeds"), pooled(by_range(entry["results"])))]
+    if entry.get("check"):
+        blocks.append((entry["check"]["seeds"], pooled(by_range(entry["check"]["results"]))))
+    done, trials = (sum(counts[k] for _, counts in blocks) for k in (0, 1))
+    low, high = wilson_interval(done, trials)
+    rate = done / trials
+    parts = ", ".join(f"{100 * each / total:.1f}%" + (f" on seeds {seeds}" if seeds else "")
+                      for seeds, (each, total) in blocks)
+    place = "at or above" if rate >= bar else "below"
+    inside = ", which lies inside its 95% interval" if low <= bar <= high else ""
+    return (f"- {unit}: {parts}; {100 * rate:.1f}% [{100 * low:.1f}-{100 * high:.1f}] of "
+            f"all {trials} sets, {place} the bar of {100 * bar:.0f}%{inside}.")
 
 
 def heat_map(grid, protocols, ops, units, path):

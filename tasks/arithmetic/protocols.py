@@ -123,7 +123,8 @@ SINGLE_MODULE_UNITS = {
 SINGLE_MODULE_DIFFERENCES = (
     "training samples from a pool of 32,768 per set, cycled (the reference draws a fresh "
     "batch every step); interpolation and extrapolation scored on 10,000 samples each every "
-    "1,000 steps; every regularizer ramped from 50% to 75% of the run")
+    "1,000 steps; every regularizer ramped from 50% to 75% of the run; Keras's Adam "
+    "(epsilon 1e-7; the reference's PyTorch Adam has 1e-8)")
 PROTOCOLS["smat"] = Protocol(
     "Mistry et al.'s single-module arithmetic task: a op b of two inputs, one unit, nine "
     "range pairs, Adam (1e-3 unless the unit's paper says otherwise), batch 128, 50,000 "

@@ -220,6 +220,21 @@ def test_single_module_rows_checked_on_further_seeds_show_both_blocks():
     assert rows["nru"][11:13] == ["-", "-"]
 
 
+def test_single_module_verdict_pools_the_blocks_against_the_bar():
+    """The rate over both blocks decides above or below; the interval is the pooled one."""
+    from benchmarks.single_module import verdict
+
+    def block(successes):
+        return [{"range": "r", "success": index < successes} for index in range(225)]
+
+    line = verdict("nmru", {"results": block(200), "seeds": "0-24",
+                            "check": {"results": block(196), "seeds": "25-49"}}, 0.90)
+    assert line.startswith("- nmru: 88.9% on seeds 0-24, 87.1% on seeds 25-49; 88.0% [")
+    assert "of all 450 sets, below the bar of 90%, which lies inside" in line
+    line = verdict("snmu", {"results": block(225)}, 0.85)
+    assert "100.0% [" in line and "at or above the bar of 85%." in line
+
+
 @pytest.mark.parametrize("module", ["running_ops", "single_module", "table1", "protocols"])
 def test_arithmetic_benchmarks_run_on_the_auto_backend(module):
     """With KERAS_BACKEND unset, a benchmark that asks for a backend runs on `auto`'s choice
