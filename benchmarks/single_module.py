@@ -153,12 +153,13 @@ def tables(grid, protocols, ops, units):
                     cells += [cell(*other), cell(*both)]
                 elif checked:
                     cells += ["-", "-"]
-                seconds = f"{entry['seconds']:.0f}"
+                seconds, backend = f"{entry['seconds']:.0f}", entry.get("backend", "-")
                 if check:
                     seconds += f" + {check['seconds']:.0f}"
+                    backend += f" + {check.get('backend', '-')}"
                 lines.append(f"| {unit} | " + " | ".join(cells) + f" | "
                              f"{PUBLISHED.get((protocol, op, unit), '-')} | {seconds} | "
-                             f"{entry.get('backend', '-')} |")
+                             f"{backend} |")
             section = (f"**{protocol}, {op}** ({get_protocol(protocol).description})"
                        "\n\n" + "\n".join(lines))
             verdicts = [verdict(unit, grid[(protocol, op, unit)], BARS[(protocol, op, unit)])
@@ -287,8 +288,8 @@ def run(argv):
             f"{args.seeds - 1}); where a row has a rate on further seeds (`--check-seeds`): "
             "the same sweep trained on them, and both blocks pooled. One sweep per row (and "
             "per block of seeds), every range pair and seed a copy of one model trained at "
-            "once, on the backend named in the row; \"seconds\" is that sweep's wall time "
-            "(+ the further seeds'). Differences from the reference setup: "
+            "once; \"seconds\" and \"backend\": that sweep's wall time and Keras backend (+ "
+            "the further seeds'). Differences from the reference setup: "
             "`tasks/arithmetic/protocols.py`.")
     if picture:
         note += f"\n\n![success per range pair]({PICTURE})"

@@ -206,8 +206,9 @@ def test_single_module_rows_checked_on_further_seeds_show_both_blocks():
     labels = range_labels("smat10")
     first = [{"range": label, "success": seed < 2} for label in labels for seed in range(4)]
     further = [{"range": label, "success": seed < 3} for label in labels for seed in range(4)]
-    grid = {("smat10", "div", "nmru"): {"results": first, "seconds": 5.0, "check": {
-                "results": further, "seconds": 6.0, "seeds": "4-7"}},
+    grid = {("smat10", "div", "nmru"): {"results": first, "seconds": 5.0,
+                                        "backend": "tensorflow", "check": {
+                "results": further, "seconds": 6.0, "seeds": "4-7", "backend": "jax"}},
             ("smat10", "div", "nru"): {"results": further, "seconds": 7.0}}
     text = tables(grid, ["smat10"], ["div"], ["nmru", "nru"])
     header = [line for line in text.splitlines() if line.startswith("| unit")][0]
@@ -216,7 +217,7 @@ def test_single_module_rows_checked_on_further_seeds_show_both_blocks():
             for line in text.splitlines() if line.startswith("| n")}
     assert rows["nmru"][10].startswith("**50% [") and rows["nmru"][11].startswith("75% [")
     assert rows["nmru"][12].startswith(f"{100 * 45 / 72:.0f}% [")
-    assert rows["nmru"][-2] == "5 + 6"
+    assert rows["nmru"][-2:] == ["5 + 6", "tensorflow + jax"]
     assert rows["nru"][11:13] == ["-", "-"]
 
 
