@@ -171,7 +171,7 @@ def tables(grid, protocols, ops, units):
 
 
 def verdict(unit, entry, bar):
-    """One line: `unit`'s rate against the issue's bar, per block of seeds and, with a
+    """One line: `unit`'s rate against its bar (`BARS`), per block of seeds and, with a
     check, over both blocks, with the 95% interval of the pooled rate."""
     from tasks.arithmetic.summary import wilson_interval
 
@@ -280,7 +280,8 @@ def run(argv):
                    "backend": entry.get("backend"), "seeds": entry["seeds"],
                    **({"check": {"seeds": entry["check"]["seeds"],
                                  "per_range": by_range(entry["check"]["results"]),
-                                 "seconds": entry["check"]["seconds"]}}
+                                 "seconds": entry["check"]["seconds"],
+                                 "backend": entry["check"].get("backend")}}
                       if entry.get("check") else {})}
                    for key, entry in grid.items() if entry}}
     note = (f"Each cell: successes of {args.seeds} seeds on one range pair (95% Wilson "
