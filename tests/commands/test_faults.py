@@ -52,7 +52,7 @@ def kill(script, arguments, after=None, writing=None):
     return child.returncode == -signal.SIGKILL
 
 
-def moments(name, seconds, count=2):
+def moments(name, seconds, count=1):
     """`count` seeded moments in the latter 70% of an uninterrupted run's wall time."""
     rng = random.Random(f"faults-{name}")
     return [round(seconds * rng.uniform(0.3, 1.0), 2) for _ in range(count)]
@@ -150,7 +150,7 @@ def test_a_benchmark_grid_killed_anywhere_reruns_to_the_uninterrupted_table(tmp_
     """The table2 grid killed at a seeded moment and mid-write reruns to the same table."""
     def arguments(out):
         return ["--tasks", "mnist_sum", "--cores", "nac", "--encoders", "layer", "--seeds",
-                "0,1", "--digits", small_digits, "--out", str(out), "--no-publish", "--",
+                "0", "--digits", small_digits, "--out", str(out), "--no-publish", "--",
                 "--steps", "3", "--len", "3", "--batch-size", "2", "--eval-sequences", "4",
                 "--eval-lengths", "10,100"]
 
@@ -164,8 +164,8 @@ def test_a_benchmark_grid_killed_anywhere_reruns_to_the_uninterrupted_table(tmp_
     cut = tmp_path / "cut"
     kill("benchmarks.table2", arguments(cut), after=moments("table2", seconds, count=1)[0])
     assert_whole(cut)
-    if not (cut / "jobs" / "mnist_sum-nac-layer-seed1.json").exists():
-        kill("benchmarks.table2", arguments(cut), writing="mnist_sum-nac-layer-seed1.json")
+    if not (cut / "jobs" / "mnist_sum-nac-layer-seed0.json").exists():
+        kill("benchmarks.table2", arguments(cut), writing="mnist_sum-nac-layer-seed0.json")
         assert_whole(cut)
     again = run_script("benchmarks.table2", *arguments(cut)).stdout
     assert table(again) == expected and len(expected) >= 3
