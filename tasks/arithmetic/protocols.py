@@ -108,7 +108,11 @@ SINGLE_MODULE_RANGES = (
 GROWING_L1 = {"class_name": "nalu>GrowingL1Regularizer",
               "config": {"strength": 1e-9, "end_strength": 1e-7, "growth": 10.0,
                          "every": 10_000}}
+# The optimizer is pinned to the reference's (Adam, beta_1 0.9, no clipping unless the unit's
+# paper clips): a unit's own static recipe may set others (the NMU's averages over ~1,000
+# steps with beta_1 0.999), and the protocol starts from that recipe.
 SINGLE_MODULE_SETTINGS = {
+    "optimizer": "adam", "beta_1": 0.9, "clip_value": None, "clip_norm": None,
     "depth": 1, "learning_rate": 1e-3, "schedule": "constant", "batch_size": 128,
     "eval_every": 1000, "eval_samples": 10_000, "pool_size": 32_768, "success_mse": 1e-5,
     "score_best_interpolation": True, "regularizer_start": 0.5, "regularizer_end": 0.75,

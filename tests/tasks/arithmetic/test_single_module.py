@@ -70,6 +70,23 @@ def test_each_unit_trains_with_its_papers_settings():
                      "gate": ["GrowingL1Regularizer", "SparsityRegularizer"]}
 
 
+def test_every_unit_trains_with_the_references_adam_whatever_its_own_recipe():
+    """The protocol's optimizer is the reference's for every unit: Adam with beta_1 0.9 and no
+    clipping but the NMRU's, also for the NMU and sNMU, whose own recipe averages with
+    beta_1 0.999."""
+    import nalu
+    from tasks.arithmetic.settings import default_settings
+
+    assert default_settings("static", "nmu").beta_1 == 0.999  # what the protocol replaces
+    for protocol in ("smat", "smat10"):
+        config = SweepConfig(protocol=protocol)
+        for unit in sorted(nalu.UNITS):
+            settings = config.plan(unit).settings
+            assert (settings.optimizer, settings.beta_1, settings.clip_value) == (
+                "adam", 0.9, None), (protocol, unit)
+            assert settings.clip_norm == (1.0 if unit == "nmru" else None), (protocol, unit)
+
+
 def test_gradient_norm_is_clipped_per_copy():
     """A copy with norm 10 is scaled to norm 1; a copy with norm 0.5 is left alone."""
     first = np.array([[[6.0, 0.0]], [[0.3, 0.0]]], dtype="float32")
