@@ -196,16 +196,17 @@ def heat_map(grid, protocols, ops, units, path):
     from tasks.arithmetic.protocols import get_protocol
     from tasks.figures import pyplot, save_figure
 
-    panels = [(protocol, op) for protocol in protocols for op in ops
-              if any(grid.get((protocol, op, unit)) for unit in units)]
+    panels = {(protocol, op): [unit for unit in units if grid.get((protocol, op, unit))]
+              for protocol in protocols for op in ops}
+    panels = {panel: shown for panel, shown in panels.items() if shown}
     if not panels:
         return None
     plt = pyplot()
-    figure, axes = plt.subplots(len(panels), 1, figsize=(9, 1.2 + 0.45 * len(units) * len(
-        panels)), squeeze=False)
-    for axis, (protocol, op) in zip(axes[:, 0], panels, strict=True):
+    rows = [len(shown) + 1.5 for shown in panels.values()]  # a panel's units, title, ticks
+    figure, axes = plt.subplots(len(panels), 1, figsize=(9, 0.4 * sum(rows)), squeeze=False,
+                                gridspec_kw={"height_ratios": rows})
+    for axis, ((protocol, op), shown) in zip(axes[:, 0], panels.items(), strict=True):
         pairs, labels = get_protocol(protocol).pairs(), range_labels(protocol)
-        shown = [unit for unit in units if grid.get((protocol, op, unit))]
         values = np.full((len(shown), len(pairs)), np.nan)
         for row, unit in enumerate(shown):
             counts = by_range(grid[(protocol, op, unit)]["results"])
