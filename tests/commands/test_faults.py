@@ -1,5 +1,5 @@
 """Killed at any moment, nothing is lost: train.py, evaluate.py, sweep.py and a benchmark
-grid are each stopped with SIGKILL at seeded random moments and while a result file is
+grid are each stopped with SIGKILL at a seeded random moment and while a result file is
 being written (`NALU_KILL_WHILE_WRITING`, tasks/runs.py); afterwards every file is whole,
 and resuming or running the command again ends with the results of an uninterrupted run.
 """
@@ -52,10 +52,9 @@ def kill(script, arguments, after=None, writing=None):
     return child.returncode == -signal.SIGKILL
 
 
-def moments(name, seconds, count=1):
-    """`count` seeded moments in the latter 70% of an uninterrupted run's wall time."""
-    rng = random.Random(f"faults-{name}")
-    return [round(seconds * rng.uniform(0.3, 1.0), 2) for _ in range(count)]
+def moment(name, seconds):
+    """A seeded moment in the latter 70% of an uninterrupted run's wall time."""
+    return round(seconds * random.Random(f"faults-{name}").uniform(0.3, 1.0), 2)
 
 
 def assert_whole(folder):
@@ -78,12 +77,12 @@ def scores(metrics):
 
 
 def test_train_killed_anywhere_resumes_to_the_uninterrupted_result(tmp_path, small_digits):
-    """train.py killed at seeded moments and mid-write resumes to the uninterrupted result."""
+    """train.py killed at a seeded moment and mid-write resumes to the uninterrupted result."""
     common = [*TINY, "--steps", "60", "--checkpoint-every", "10", "--digits", small_digits,
               "--out", str(tmp_path)]
     seconds = timed("train.py", *common, "--name", "whole")
     whole = json.loads((tmp_path / "whole" / "results.json").read_text())
-    cases = [("at", moment, None) for moment in moments("train", seconds)]
+    cases = [("at", moment("train", seconds), None)]
     cases.append(("writing", None, "results.json"))
     for index, (kind, after, writing) in enumerate(cases):
         name = f"cut{index}"
@@ -102,12 +101,12 @@ def test_train_killed_anywhere_resumes_to_the_uninterrupted_result(tmp_path, sma
 
 
 def test_evaluate_killed_anywhere_reruns_to_the_uninterrupted_result(tmp_path, finished_run):
-    """evaluate.py killed at seeded moments and mid-write reruns to the uninterrupted result."""
+    """evaluate.py killed at a seeded moment and mid-write reruns to the uninterrupted result."""
     arguments = ["--lengths", "3,200", "--sequences", "16", "--quiet"]
     whole = shutil.copytree(finished_run, tmp_path / "whole")
     seconds = timed("evaluate.py", str(whole), *arguments)
     expected = scores(json.loads((whole / "results.json").read_text())["metrics"])
-    cases = [(moment, None) for moment in moments("evaluate", seconds, count=1)]
+    cases = [(moment("evaluate", seconds), None)]
     cases.append((None, "results.json"))
     for index, (after, writing) in enumerate(cases):
         run = shutil.copytree(finished_run, tmp_path / f"cut{index}")
@@ -128,12 +127,12 @@ def sweep_figures(folder):
 
 
 def test_sweep_killed_anywhere_resumes_to_the_uninterrupted_result(tmp_path):
-    """sweep.py killed at seeded moments and mid-write resumes to the uninterrupted result."""
+    """sweep.py killed at a seeded moment and mid-write resumes to the uninterrupted result."""
     common = ["--task", "arith_static", "--op", "add", "--units", "nau,linear", "--seeds", "2",
               "--steps", "300", "--lr", "0.01", "--out", str(tmp_path), "--quiet"]
     seconds = timed("sweep.py", *common, "--name", "whole")
     expected = sweep_figures(tmp_path / "whole")
-    cases = [(moment, None) for moment in moments("sweep", seconds, count=1)]
+    cases = [(moment("sweep", seconds), None)]
     cases.append((None, "linear-add-seeds0-1.json"))
     for index, (after, writing) in enumerate(cases):
         name = f"cut{index}"
@@ -162,7 +161,7 @@ def test_a_benchmark_grid_killed_anywhere_reruns_to_the_uninterrupted_table(tmp_
     expected = table(run_script("benchmarks.table2", *arguments(tmp_path / "whole")).stdout)
     seconds = time.perf_counter() - started
     cut = tmp_path / "cut"
-    kill("benchmarks.table2", arguments(cut), after=moments("table2", seconds, count=1)[0])
+    kill("benchmarks.table2", arguments(cut), after=moment("table2", seconds))
     assert_whole(cut)
     if not (cut / "jobs" / "mnist_sum-nac-layer-seed0.json").exists():
         kill("benchmarks.table2", arguments(cut), writing="mnist_sum-nac-layer-seed0.json")
